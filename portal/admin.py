@@ -1,0 +1,103 @@
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .admin_base import HistoryAdmin, PublishableAdmin, photo_thumbnail
+from .images import read_embedded_metadata
+from .models import Article, ArticleSection, Photo, PhotoTag, SiteSettings, User
+
+admin.site.site_header = _("门户内容管理")
+admin.site.site_title = _("门户内容管理")
+admin.site.index_title = _("内容管理")
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    pass
+
+
+@admin.register(SiteSettings)
+class SiteSettingsAdmin(HistoryAdmin):
+    list_display = ("portal_name", "zone_name", "icp_number", "site_code")
+    list_filter = ()
+    search_fields = ("portal_name", "zone_name")
+
+    def has_add_permission(self, request):
+        return not SiteSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PhotoTag)
+class PhotoTagAdmin(HistoryAdmin):
+    list_display = ("name", "slug")
+    search_fields = ("name",)
+
+
+class PhotoAdminForm(forms.ModelForm):
+    """Caption and credit may be left empty: the file's EXIF fills them in when it has them."""
+
+    class Meta:
+        model = Photo
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["caption"].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("image")
+        if upload and hasattr(upload, "content_type") and "image" not in self.errors:
+            for field_name, value in read_embedded_metadata(upload).items():
+                if not cleaned.get(field_name):
+                    cleaned[field_name] = value
+        if not cleaned.get("caption"):
+            self.add_error("caption", _("请填写图片说明（图片文件中没有可用的说明）。"))
+        return cleaned
+
+
+@admin.register(Photo)
+class PhotoAdmin(PublishableAdmin):
+    form = PhotoAdminForm
+    list_display = ("thumbnail", "caption", "credit", "section", "featured", "status", "published_at")
+    list_display_links = ("thumbnail", "caption")
+    list_filter = ("status", "section", "featured", "is_placeholder", "tags")
+    list_editable = ()
+    search_fields = ("caption", "credit", "alt_text")
+    filter_horizontal = ("tags",)
+    readonly_fields = ("preview", "width", "height", "created_at", "updated_at")
+    fieldsets = (
+        (None, {"fields": ("image", "preview", "caption", "credit", "alt_text", "taken_on")}),
+        (_("分类"), {"fields": ("section", "tags", "featured", "ordering", "slug", "is_placeholder")}),
+        (_("发布"), {"fields": ("status", "published_at")}),
+        (_("文件信息"), {"classes": ("collapse",), "fields": ("width", "height", "created_at", "updated_at")}),
+    )
+
+    @admin.display(description=_("缩略图"))
+    def thumbnail(self, obj):
+        return photo_thumbnail(obj)
+
+    @admin.display(description=_("预览"))
+    def preview(self, obj):
+        return photo_thumbnail(obj, size="card", max_height=240)
+
+
+class ArticleSectionInline(admin.StackedInline):
+    model = ArticleSection
+    extra = 0
+
+
+@admin.register(Article)
+class ArticleAdmin(PublishableAdmin):
+    list_display = ("title", "column", "author", "status", "published_at")
+    list_filter = ("status", "column")
+    search_fields = ("title", "subtitle", "author", "lead", "sections__body")
+    inlines = [ArticleSectionInline]
+    filter_horizontal = ("photos",)
+    fieldsets = (
+        (None, {"fields": ("column", "title", "subtitle", "author", "summary", "lead", "photos")}),
+        (_("发布"), {"fields": ("status", "published_at", "slug", "created_at", "updated_at")}),
+    )

@@ -1,0 +1,54 @@
+"""Dates that know how precise they are: 1992年9月, 2005年, 2010年9月1日."""
+
+import datetime
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DatePrecision(models.TextChoices):
+    YEAR = "year", _("年")
+    MONTH = "month", _("月")
+    DAY = "day", _("日")
+
+
+def format_precise_date(value: datetime.date | None, precision: str) -> str:
+    """Render only what is known: '2005年', '1992年9月' or '2010年9月1日'."""
+    if value is None:
+        return ""
+    if precision == DatePrecision.YEAR:
+        return f"{value.year}年"
+    if precision == DatePrecision.MONTH:
+        return f"{value.year}年{value.month}月"
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def normalise_precise_date(value: datetime.date | None, precision: str) -> datetime.date | None:
+    """Store the first day of the known period so sorting and filtering are honest."""
+    if value is None:
+        return None
+    if precision == DatePrecision.YEAR:
+        return value.replace(month=1, day=1)
+    if precision == DatePrecision.MONTH:
+        return value.replace(day=1)
+    return value
+
+
+class PreciseDateMixin(models.Model):
+    """Abstract: a `date` plus its `date_precision`; `date_display` renders what is known."""
+
+    date = models.DateField(_("日期"), null=True, blank=True, help_text=_("只知道年份时填该年1月1日，并把精度设为“年”。"))
+    date_precision = models.CharField(
+        _("日期精度"), max_length=8, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def date_display(self) -> str:
+        return format_precise_date(self.date, self.date_precision)
+
+    def clean(self):
+        super().clean()
+        self.date = normalise_precise_date(self.date, self.date_precision)

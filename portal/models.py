@@ -1,0 +1,188 @@
+"""The portal's own models: users, site settings, photos and articles.
+
+Sections (parks, talent, innovation) build on `Photo`, `Publishable`, `PreciseDateMixin` and
+`SluggedMixin`; nothing here imports a section.
+"""
+
+from django.contrib.auth.models import AbstractUser
+from django.core.files.storage import default_storage
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .images import RENDITIONS, build_renditions, validate_image_file
+from .publishing import Publishable, PublishableQuerySet
+from .slugs import SluggedMixin
+
+
+class User(AbstractUser):
+    """Custom user from the first migration, so the project can grow profile fields."""
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+
+class SiteSettings(models.Model):
+    """Editable names and footer facts, so no tenant's name is typed into a template."""
+
+    portal_name = models.CharField(_("门户名称"), max_length=100, default="高新区门户")
+    zone_name = models.CharField(_("园区名称"), max_length=100, default="高新技术产业开发区")
+    tagline = models.CharField(_("标语"), max_length=200, blank=True)
+    description = models.TextField(_("简介"), blank=True, help_text=_("用于搜索引擎摘要和首页。"))
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    phone = models.CharField(_("电话"), max_length=50, blank=True)
+    email = models.EmailField(_("电子邮箱"), blank=True)
+    icp_number = models.CharField(_("ICP备案号"), max_length=100, blank=True)
+    public_security_number = models.CharField(_("公安备案号"), max_length=100, blank=True)
+    site_code = models.CharField(_("网站标识码"), max_length=50, blank=True)
+    copyright = models.CharField(_("版权声明"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("站点设置")
+        verbose_name_plural = _("站点设置")
+
+    def __str__(self):
+        return str(self.portal_name)
+
+    def save(self, *args, **kwargs):
+        self.pk = 1  # a singleton: there is one row of site settings
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def load(cls) -> "SiteSettings":
+        settings, _created = cls.objects.get_or_create(pk=1)
+        return settings
+
+
+class PhotoSection(models.TextChoices):
+    PARK = "park", _("园区")
+    INDUSTRY = "industry", _("产业")
+    TALENT = "talent", _("人才")
+    INNOVATION = "innovation", _("创新")
+    LIFE = "life", _("生活")
+
+
+class PhotoTag(SluggedMixin, models.Model):
+    slug_source = "name"
+
+    name = models.CharField(_("名称"), max_length=50, unique=True)
+    slug = models.SlugField(_("网址别名"), max_length=60, unique=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("图片标签")
+        verbose_name_plural = _("图片标签")
+
+    def __str__(self):
+        return self.name
+
+
+class Photo(SluggedMixin, Publishable):
+    """An image with caption, credit and alt text, served through stored renditions."""
+
+    slug_source = "caption"
+
+    image = models.ImageField(
+        _("图片文件"),
+        upload_to="photos/%Y/%m/",
+        width_field="width",
+        height_field="height",
+        validators=[validate_image_file],
+    )
+    width = models.PositiveIntegerField(_("宽度"), editable=False, null=True)
+    height = models.PositiveIntegerField(_("高度"), editable=False, null=True)
+    renditions = models.JSONField(_("尺寸版本"), default=dict, editable=False)
+    caption = models.CharField(_("图片说明"), max_length=200)
+    slug = models.SlugField(_("网址别名"), max_length=80, unique=True, blank=True)
+    credit = models.CharField(_("摄影"), max_length=100, blank=True, help_text=_("只填姓名，页面上自动显示为“姓名/摄”。"))
+    alt_text = models.CharField(_("替代文字"), max_length=200, help_text=_("给看不到图片的读者的描述。"))
+    taken_on = models.DateField(_("拍摄日期"), null=True, blank=True)
+    section = models.CharField(_("栏目"), max_length=16, choices=PhotoSection.choices, default=PhotoSection.PARK)
+    tags = models.ManyToManyField(PhotoTag, verbose_name=_("标签"), blank=True, related_name="photos")
+    is_placeholder = models.BooleanField(_("占位图"), default=False, help_text=_("原文未附图片文件，由系统生成的占位图。"))
+    featured = models.BooleanField(_("首页推荐"), default=False)
+    ordering = models.PositiveIntegerField(_("排序"), default=0)
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["ordering", "-published_at", "pk"]
+        verbose_name = _("图片")
+        verbose_name_plural = _("图片")
+
+    def __str__(self):
+        return self.caption
+
+    def get_absolute_url(self):
+        return reverse("portal:photo-detail", kwargs={"slug": self.slug})
+
+    def save(self, *args, **kwargs):
+        # Renditions are derived from the image file; rebuilding them here keeps them in
+        # step with the file however the photo is saved (admin, loader, shell). They are
+        # rebuilt only when the stored file changes, never when a page is served.
+        if self.image and not self.image._committed:
+            self.image.save(self.image.name, self.image.file, save=False)
+        if self.image and self.renditions.get("source") != self.image.name:
+            self.renditions = {"source": self.image.name, **build_renditions(self.image)}
+        super().save(*args, **kwargs)
+
+    @property
+    def credit_display(self) -> str:
+        return _("%(name)s/摄") % {"name": self.credit} if self.credit else ""
+
+    def rendition(self, name: str) -> dict | None:
+        data = self.renditions.get(name)
+        if not data:
+            return None
+        return {**data, "url": default_storage.url(data["name"])}
+
+    @property
+    def srcset(self) -> str:
+        parts = []
+        for spec in RENDITIONS:
+            data = self.renditions.get(spec.name)
+            if data:
+                parts.append(f"{default_storage.url(data['name'])} {data['width']}w")
+        return ", ".join(parts)
+
+
+class Article(SluggedMixin, Publishable):
+    """A feature article: column, headline, subheadline, author, sections and photos."""
+
+    column = models.CharField(_("栏目"), max_length=50, blank=True, help_text=_("例如：园区巡礼"))
+    title = models.CharField(_("标题"), max_length=200)
+    subtitle = models.CharField(_("副标题"), max_length=200, blank=True)
+    slug = models.SlugField(_("网址别名"), max_length=120, unique=True, blank=True)
+    author = models.CharField(_("作者"), max_length=100, blank=True)
+    summary = models.TextField(_("摘要"), blank=True)
+    lead = models.TextField(_("导语"), blank=True, help_text=_("第一个小标题之前的正文，段落之间空一行。"))
+    photos = models.ManyToManyField(Photo, verbose_name=_("图片"), blank=True, related_name="articles")
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        verbose_name = _("文章")
+        verbose_name_plural = _("文章")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("portal:article-detail", kwargs={"slug": self.slug})
+
+
+class ArticleSection(models.Model):
+    """One headed part of an article (the article's 小标题)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sections", verbose_name=_("文章"))
+    heading = models.CharField(_("小标题"), max_length=200)
+    body = models.TextField(_("正文"), help_text=_("段落之间空一行。"))
+    ordering = models.PositiveIntegerField(_("排序"), default=0)
+
+    class Meta:
+        ordering = ["article", "ordering", "pk"]
+        verbose_name = _("文章小节")
+        verbose_name_plural = _("文章小节")
+
+    def __str__(self):
+        return self.heading

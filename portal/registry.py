@@ -1,0 +1,66 @@
+"""What each section offers to the shared shell: navigation, home blocks, search, sitemaps.
+
+Apps register here from their AppConfig.ready(), the way admin.site.register works, so the
+portal never imports a section and a new section touches no shared code.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    order: int = 50
+    children: tuple["NavItem", ...] = ()
+
+
+@dataclass(frozen=True)
+class HomeBlock:
+    """A block on the home page: `template` rendered with what `get_context(request)` returns."""
+
+    name: str
+    template: str
+    get_context: Callable
+    order: int = 50
+
+
+@dataclass(frozen=True)
+class SearchSource:
+    """Rows of `get_queryset()` whose `fields` contain the query (CJK-safe substring match)."""
+
+    label: str
+    get_queryset: Callable[[], QuerySet]
+    fields: tuple[str, ...]
+    order: int = 50
+
+
+@dataclass
+class Registry:
+    nav: list[NavItem] = field(default_factory=list)
+    home_blocks: list[HomeBlock] = field(default_factory=list)
+    search_sources: list[SearchSource] = field(default_factory=list)
+    sitemaps: dict = field(default_factory=dict)
+
+    def register_nav(self, item: NavItem) -> None:
+        self.nav.append(item)
+        self.nav.sort(key=lambda entry: entry.order)
+
+    def register_home_block(self, block: HomeBlock) -> None:
+        self.home_blocks.append(block)
+        self.home_blocks.sort(key=lambda entry: entry.order)
+
+    def register_search(self, source: SearchSource) -> None:
+        self.search_sources.append(source)
+        self.search_sources.sort(key=lambda entry: entry.order)
+
+    def register_sitemaps(self, sitemaps: dict) -> None:
+        self.sitemaps.update(sitemaps)
+
+
+registry = Registry()
+
+

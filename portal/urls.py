@@ -1,0 +1,38 @@
+"""The project URLconf: the shell's pages, each section's namespace, admin, feeds, sitemaps."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+from . import views
+from .feeds import LatestArticlesFeed
+from .registry import registry
+
+portal_patterns = (
+    [
+        path("", views.HomeView.as_view(), name="home"),
+        path("photos/", views.PhotoListView.as_view(), name="photo-list"),
+        path("photos/<slug:slug>/", views.PhotoDetailView.as_view(), name="photo-detail"),
+        path("articles/", views.ArticleListView.as_view(), name="article-list"),
+        path("articles/feed/", LatestArticlesFeed(), name="article-feed"),
+        path("articles/<slug:slug>/", views.ArticleDetailView.as_view(), name="article-detail"),
+        path("search/", views.SearchView.as_view(), name="search"),
+    ],
+    "portal",
+)
+
+urlpatterns = [
+    path("", include(portal_patterns)),
+    path("park/", include("parks.urls")),
+    path("admin/", admin.site.urls),
+    path("sitemap.xml", sitemap, {"sitemaps": registry.sitemaps}, name="django.contrib.sitemaps.views.sitemap"),
+    path("robots.txt", views.robots_txt, name="robots-txt"),
+    path("healthz", views.healthz, name="healthz"),
+]
+
+if settings.SERVE_MEDIA:
+    # Development and the test suite; production serves MEDIA_ROOT from the web server.
+    media_prefix = settings.MEDIA_URL.lstrip("/")
+    urlpatterns += [re_path(rf"^{media_prefix}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})]
