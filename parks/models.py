@@ -1,13 +1,14 @@
 """The park section: profile, areas (一区多园), history, industries, indicators and honours."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from portal.dates import DatePrecision, PreciseDateMixin, format_precise_date
+from portal.dates import DatePrecision, PreciseDateMixin, format_precise_date, normalise_precise_date
 from portal.models import Photo
-from portal.publishing import Publishable
+from portal.publishing import Publishable, PublishableQuerySet
 from portal.slugs import SluggedMixin
 
 
@@ -60,6 +61,23 @@ class Park(SluggedMixin, Publishable):
     def upgraded_on_display(self):
         return format_precise_date(self.upgraded_on, self.upgraded_on_precision)
 
+    def clean(self):
+        super().clean()
+        self.approved_on = normalise_precise_date(self.approved_on, self.approved_on_precision)
+        self.upgraded_on = normalise_precise_date(self.upgraded_on, self.upgraded_on_precision)
+
+    def profile_sections(self) -> list[dict]:
+        """The profile items grouped by kind ({kind, label, items}), in the order kinds are declared.
+
+        Reads `profile_items.all()`, so a prefetch serves it without another query.
+        """
+        items = list(self.profile_items.all())
+        return [
+            {"kind": kind, "label": kind.label, "items": [item for item in items if item.kind == kind]}
+            for kind in ProfileItemKind
+            if any(item.kind == kind for item in items)
+        ]
+
 
 class ProfileItemKind(models.TextChoices):
     MISSION = "mission", _("使命定位")
@@ -91,6 +109,9 @@ class Area(SluggedMixin, PreciseDateMixin, Publishable):
     slug_source = "name"
 
     park = models.ForeignKey(Park, on_delete=models.CASCADE, related_name="areas", verbose_name=_("园区"))
+    date = models.DateField(
+        _("纳入日期"), null=True, blank=True, help_text=_("片区进驻或合并的时间；只知道年份时填该年1月1日，并把精度设为“年”。")
+    )
     name = models.CharField(_("名称"), max_length=100)
     slug = models.SlugField(_("网址别名"), max_length=80, unique=True, blank=True)
     role = models.CharField(_("定位"), max_length=100, blank=True, help_text=_("例如：原核心区、进驻片区、合并新区"))
@@ -133,6 +154,10 @@ class Milestone(PreciseDateMixin, Publishable):
 
     def get_absolute_url(self):
         return reverse("parks:milestone-list") + f"#milestone-{self.pk}"
+
+    @property
+    def decade(self) -> int:
+        return self.date.year // 10 * 10
 
 
 class IndustryRole(models.TextChoices):
@@ -197,6 +222,20 @@ class Metric(SluggedMixin, models.Model):
     def get_absolute_url(self):
         return reverse("parks:indicator-list") + f"?metric={self.slug}"
 
+    @property
+    def is_ranking(self) -> bool:
+        return self.category == MetricCategory.RANKING
+
+
+class IndicatorQuerySet(PublishableQuerySet):
+    def rankings(self):
+        return self.filter(metric__category=MetricCategory.RANKING)
+
+    def latest_year(self):
+        """Only each park's most recent year among the rows this queryset already selects."""
+        latest = self.filter(park=OuterRef("park")).order_by("-year").values("year")[:1]
+        return self.filter(year=Subquery(latest))
+
 
 class Indicator(Publishable):
     """One value of a metric for a year, possibly as of a date within it (截至2017年11月)."""
@@ -216,6 +255,8 @@ class Indicator(Publishable):
     note = models.CharField(_("备注"), max_length=300, blank=True)
     featured = models.BooleanField(_("首页展示"), default=False)
 
+    objects = IndicatorQuerySet.as_manager()
+
     class Meta:
         ordering = ["metric__ordering", "metric_id", "year"]
         verbose_name = _("指标数据")
@@ -230,6 +271,12 @@ class Indicator(Publishable):
 
     def get_absolute_url(self):
         return self.metric.get_absolute_url()
+
+    def clean(self):
+        super().clean()
+        self.as_of = normalise_precise_date(self.as_of, self.as_of_precision)
+        if self.as_of and self.year and self.as_of.year != self.year:
+            raise ValidationError({"as_of": _("截至日期应在所填年份之内。")})
 
     @property
     def period_display(self) -> str:
@@ -249,6 +296,7 @@ class Honour(PreciseDateMixin, Publishable):
     """A title, pilot status or membership the park (or one of its clusters) holds."""
 
     park = models.ForeignKey(Park, on_delete=models.CASCADE, related_name="honours", verbose_name=_("园区"))
+    date = models.DateField(_("获得日期"), null=True, blank=True, help_text=_("只知道年份时填该年1月1日，并把精度设为“年”。"))
     name = models.CharField(_("名称"), max_length=200)
     level = models.CharField(_("级别"), max_length=16, choices=HonourLevel.choices)
     awarded_by = models.CharField(_("授予或批准单位"), max_length=100, blank=True)

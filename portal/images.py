@@ -33,7 +33,12 @@ RENDITIONS = (RenditionSpec("thumb", 320), RenditionSpec("card", 640), Rendition
 
 
 def validate_image_file(file) -> None:
-    """Raise ValidationError unless `file` is a real, reasonably sized image."""
+    """Raise ValidationError unless `file` is a real, reasonably sized image.
+
+    Only new uploads are checked: a file already in storage passed this check when it came.
+    """
+    if getattr(file, "_committed", False):
+        return
     max_bytes = settings.PORTAL_MAX_UPLOAD_BYTES
     if file.size is not None and file.size > max_bytes:
         raise ValidationError(
@@ -41,11 +46,12 @@ def validate_image_file(file) -> None:
             code="file_too_large",
             params={"size": filesizeformat(file.size), "limit": filesizeformat(max_bytes)},
         )
-    position = file.tell() if hasattr(file, "tell") else 0
+    stream = getattr(file, "file", file)  # a FieldFile wraps the uploaded file
+    stream.seek(0)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(file) as image:
+            with Image.open(stream) as image:
                 width, height = image.size
                 if width * height > settings.PORTAL_MAX_IMAGE_PIXELS:
                     raise ValidationError(
@@ -63,8 +69,7 @@ def validate_image_file(file) -> None:
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise ValidationError(_("文件不是有效的图片。"), code="not_an_image") from None
     finally:
-        if hasattr(file, "seek"):
-            file.seek(position)
+        stream.seek(0)
 
 
 def read_embedded_metadata(file) -> dict[str, str]:

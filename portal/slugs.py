@@ -4,6 +4,8 @@ Django's slugify() drops CJK characters, which would leave most titles with an e
 We transliterate with pypinyin first, and make the slug unique within the model.
 """
 
+import re
+
 from django.utils.text import slugify
 from pypinyin import lazy_pinyin
 
@@ -12,6 +14,7 @@ FALLBACK_SLUG = "item"
 
 def pinyin_slug(text: str, max_length: int = 80) -> str:
     latin = " ".join(lazy_pinyin(text or "", errors="default"))
+    latin = re.sub(r"[^\w\s-]", " ", latin)  # "112+1" -> "112-1", not "1121"
     slug = slugify(latin)[:max_length].strip("-")
     return slug or FALLBACK_SLUG
 

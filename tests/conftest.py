@@ -9,7 +9,11 @@ def media_root(settings, tmp_path):
 
 
 @pytest.fixture
-def staff_client(client, django_user_model):
+def staff_client(django_user_model):
+    """A client logged in as a superuser; separate from the anonymous `client` fixture."""
+    from django.test import Client
+
     user = django_user_model.objects.create_superuser("editor", "editor@example.com", "a-long-test-password")
-    client.force_login(user)
-    return client
+    staff = Client()
+    staff.force_login(user)
+    return staff

@@ -2,6 +2,7 @@
 
 import io
 import itertools
+import os
 from datetime import date
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -13,10 +14,13 @@ from portal.publishing import Status
 _counter = itertools.count(1)
 
 
-def make_image(name="photo.jpg", size=(800, 600), color=(30, 110, 170), image_format="JPEG", exif=None):
-    """An in-memory image upload made with Pillow."""
+def make_image(name="photo.jpg", size=(800, 600), color=(30, 110, 170), image_format="JPEG", exif=None, noise=False):
+    """An in-memory image upload made with Pillow (`noise=True`: incompressible pixels)."""
     buffer = io.BytesIO()
-    image = Image.new("RGB", size, color)
+    if noise:
+        image = Image.frombytes("RGB", size, os.urandom(size[0] * size[1] * 3))
+    else:
+        image = Image.new("RGB", size, color)
     save_kwargs = {"format": image_format}
     if exif is not None:
         save_kwargs["exif"] = exif

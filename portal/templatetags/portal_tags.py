@@ -18,13 +18,14 @@ def rendition(photo, size="card"):
 
 @register.filter
 def figure(value):
-    """A Decimal without meaningless trailing zeros, grouped: 1829.84, 9,651, 120.8."""
+    """A Decimal without meaningless trailing zeros and, as Chinese reports write figures,
+    without thousands separators: 1829.84, 9651, 120.8."""
     if value is None or value == "":
         return ""
     value = Decimal(value)
     normalised = value.normalize()
     places = max(0, -normalised.as_tuple().exponent)
-    return number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)
+    return number_format(value, decimal_pos=places, use_l10n=False)
 
 
 @register.filter

@@ -1,0 +1,114 @@
+# Everything a developer or CI needs, from a fresh Debian bookworm machine with python3.
+#
+#   make run            venv, migrate, load the article's content, serve http://127.0.0.1:8000
+#   make test           the suite on SQLite; again on PostgreSQL when CI=true or PG=1
+#   make help           all targets
+#
+# System packages (chromium, fonts-noto-cjk, postgresql) are apt-installed when missing and
+# we are root; otherwise the browser tests skip with a reason (except in CI, where they fail).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.requirements.stamp
+MANAGE := $(BIN)/python manage.py
+PYTEST := $(BIN)/python -m pytest
+PYTEST_ARGS ?=
+CHROMIUM := /usr/bin/chromium
+APT_INSTALL := DEBIAN_FRONTEND=noninteractive apt-get install -y -q
+SCREENSHOT := docs/screenshot-home.png
+
+.PHONY: help venv run test test-sqlite test-postgres browser-deps postgres-deps check-deploy \
+	screenshot clean distclean
+
+help:
+	@echo "make run            venv, migrate, load_initial_data (+ load_sample_data if present), runserver 127.0.0.1:8000"
+	@echo "make test           venv + system deps, pytest on SQLite; again on PostgreSQL when CI=true or PG=1"
+	@echo "make test-sqlite    pytest on SQLite only (PYTEST_ARGS='-k ...' to narrow)"
+	@echo "make test-postgres  pytest on a throwaway PostgreSQL cluster (scripts/with-postgres.sh)"
+	@echo "make check-deploy   manage.py check --deploy with production settings"
+	@echo "make screenshot     regenerate $(SCREENSHOT)"
+	@echo "make venv | browser-deps | postgres-deps | clean | distclean"
+
+# --- Python environment: rebuilt only when the requirements change -------------------------
+venv: $(STAMP)
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@$(BIN)/python -c '' 2>/dev/null || $(PYTHON) -m venv --clear $(VENV)
+	$(BIN)/python -m pip install --disable-pip-version-check --progress-bar off -q -r requirements-dev.txt
+	@touch $@
+
+# --- Development server ---------------------------------------------------------------------
+run: venv
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_initial_data
+	@if $(MANAGE) help load_sample_data >/dev/null 2>&1; then \
+		echo "$(MANAGE) load_sample_data"; $(MANAGE) load_sample_data; \
+	fi
+	$(MANAGE) runserver 127.0.0.1:8000
+
+# --- Tests ----------------------------------------------------------------------------------
+test: venv browser-deps
+	$(MAKE) --no-print-directory test-sqlite
+	@if [ "$${CI:-}" = true ] || [ "$${PG:-}" = 1 ]; then \
+		$(MAKE) --no-print-directory test-postgres; \
+	else \
+		echo "(PostgreSQL run skipped: set PG=1 or CI=true to run the suite on PostgreSQL too)"; \
+	fi
+
+test-sqlite: venv
+	@echo "=== pytest on SQLite ==="
+	env -u DATABASE_URL $(PYTEST) $(PYTEST_ARGS)
+
+test-postgres: venv postgres-deps
+	@echo "=== pytest on PostgreSQL ==="
+	scripts/with-postgres.sh $(PYTEST) --create-db $(PYTEST_ARGS)
+
+# --- System packages (Debian) ---------------------------------------------------------------
+browser-deps:
+	@if [ -x $(CHROMIUM) ] && fc-list 2>/dev/null | grep -q "Noto Sans CJK"; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+		echo "Installing chromium and fonts-noto-cjk (Debian packages) for the browser tests"; \
+		apt-get update -q && $(APT_INSTALL) chromium fonts-noto-cjk; \
+	elif [ -x $(CHROMIUM) ]; then \
+		echo "NOTE: fonts-noto-cjk is missing (Chinese renders as boxes in screenshots);" \
+			"as root: apt-get install fonts-noto-cjk"; \
+	else \
+		echo "NOTE: $(CHROMIUM) is missing and we are not root: the browser tests will be SKIPPED." \
+			"Install it with: sudo apt-get install chromium fonts-noto-cjk"; \
+	fi
+
+postgres-deps:
+	@if ls /usr/lib/postgresql/*/bin/initdb /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+		echo "Installing PostgreSQL server binaries (Debian package postgresql)"; \
+		apt-get update -q && $(APT_INSTALL) postgresql; \
+	else \
+		echo "PostgreSQL server binaries not found under /usr/lib/postgresql/*/bin;" \
+			"install them with: sudo apt-get install postgresql" >&2; \
+		exit 1; \
+	fi
+
+# --- Production settings check --------------------------------------------------------------
+check-deploy: venv
+	env -u DATABASE_URL DJANGO_SETTINGS_MODULE=portal.settings DJANGO_DEBUG=false \
+		DJANGO_SECRET_KEY="$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+		DJANGO_ALLOWED_HOSTS=portal.example.org \
+		$(MANAGE) check --deploy --fail-level WARNING
+
+# --- README screenshot ----------------------------------------------------------------------
+screenshot: venv browser-deps
+	$(BIN)/python scripts/screenshot.py $(SCREENSHOT)
+
+# Generated files only; the development database (db.sqlite3) and media/ are kept.
+clean:
+	rm -rf test-artifacts staticfiles .pytest_cache
+	find . -name __pycache__ -type d -not -path './.git/*' -not -path './$(VENV)/*' -prune -exec rm -rf {} +
+
+# Also the virtualenv: the next make target rebuilds it from the requirements.
+distclean: clean
+	rm -rf $(VENV)
