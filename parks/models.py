@@ -17,6 +17,10 @@ class ParkLevel(models.TextChoices):
     NATIONAL = "national", _("国家级")
 
 
+# Paths of the section's list pages, which a park's own /park/<slug>/ must not shadow.
+RESERVED_PARK_SLUGS = frozenset({"areas", "history", "industries", "indicators", "honours"})
+
+
 class Park(SluggedMixin, Publishable):
     slug_source = "name"
 
@@ -63,6 +67,8 @@ class Park(SluggedMixin, Publishable):
 
     def clean(self):
         super().clean()
+        if self.slug in RESERVED_PARK_SLUGS:
+            raise ValidationError({"slug": _("这个网址别名已被栏目页面占用，请换一个。")})
         self.approved_on = normalise_precise_date(self.approved_on, self.approved_on_precision)
         self.upgraded_on = normalise_precise_date(self.upgraded_on, self.upgraded_on_precision)
 
@@ -198,6 +204,11 @@ class MetricCategory(models.TextChoices):
     CAPITAL_MARKET = "capital", _("资本市场")
 
 
+class MetricQuerySet(models.QuerySet):
+    def with_published_indicators(self):
+        return self.filter(pk__in=Indicator.objects.published().values("metric"))
+
+
 class Metric(SluggedMixin, models.Model):
     """What is measured (工业总产值, 亿元); its values by year are Indicators."""
 
@@ -210,6 +221,8 @@ class Metric(SluggedMixin, models.Model):
     description = models.TextField(_("说明"), blank=True)
     higher_is_better = models.BooleanField(_("数值越大越好"), default=True, help_text=_("排名类指标取消勾选。"))
     ordering = models.PositiveIntegerField(_("排序"), default=0)
+
+    objects = MetricQuerySet.as_manager()
 
     class Meta:
         ordering = ["ordering", "pk"]

@@ -1,10 +1,53 @@
-"""What the park section offers the portal shell: nav, home blocks, search, sitemaps."""
+"""What the park section offers the portal shell: nav, home blocks, search, sitemaps.
 
+Read by ParksConfig.ready(); the portal itself never imports this section.
+"""
+
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from portal.registry import NavItem
+from portal.registry import HomeBlock, NavItem, SearchSource
 
-nav_items = [NavItem(_("园区概况"), "parks:park-home", order=10)]
-home_blocks = []
-search_sources = []
-sitemaps = {}
+from .models import Area, Honour, Indicator, Industry, Metric, Milestone, Park
+from .sitemaps import sitemaps  # noqa: F401  (re-exported for ParksConfig.ready)
+
+HOME_MILESTONE_COUNT = 4
+
+# The top navigation stays short; the park profile page links to every other park page.
+nav_items = [
+    NavItem(_("园区概况"), "parks:park-home", order=10),
+    NavItem(_("发展历程"), "parks:milestone-list", order=11),
+    NavItem(_("经济指标"), "parks:indicator-list", order=12),
+]
+
+
+def key_figures_context(request) -> dict:
+    """Featured indicators of the latest year with data: value, unit, year-on-year change."""
+    indicators = list(Indicator.objects.published().filter(featured=True).latest_year().select_related("metric"))
+    return {
+        "title": _("主要经济指标"),
+        "indicators": indicators,
+        "year": indicators[0].year if indicators else None,
+        "more_url": reverse("parks:indicator-list"),
+    }
+
+
+def latest_milestones_context(request) -> dict:
+    milestones = Milestone.objects.published().order_by("-date", "-pk")[:HOME_MILESTONE_COUNT]
+    return {"title": _("发展历程"), "milestones": list(milestones), "more_url": reverse("parks:milestone-list")}
+
+
+home_blocks = [
+    HomeBlock("park-key-figures", "parks/blocks/_key_figures.html", key_figures_context, order=20),
+    HomeBlock("park-milestones", "parks/blocks/_latest_milestones.html", latest_milestones_context, order=40),
+]
+
+
+search_sources = [
+    SearchSource(_("园区"), lambda: Park.objects.published(), ("name", "short_name", "summary", "profile_items__text"), order=20),
+    SearchSource(_("园区片区"), lambda: Area.objects.published(), ("name", "role", "description"), order=21),
+    SearchSource(_("发展历程"), lambda: Milestone.objects.published(), ("title", "body"), order=22),
+    SearchSource(_("产业"), lambda: Industry.objects.published(), ("name", "description"), order=23),
+    SearchSource(_("经济指标"), lambda: Metric.objects.with_published_indicators(), ("name", "description"), order=24),
+    SearchSource(_("荣誉"), lambda: Honour.objects.published(), ("name", "awarded_by", "holder", "description"), order=25),
+]

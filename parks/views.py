@@ -1,5 +1,145 @@
-from django.views.generic import TemplateView
+"""Public pages of the park section. Every queryset starts from `.published()` (through the
+portal's generic views) and carries the joins and prefetches its template needs, so each page
+runs the same number of queries however many rows it shows."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+
+from portal.generic import PublishedDetailView, PublishedListView
+
+from .filters import AreaFilter, HonourFilter, IndicatorFilter, IndustryFilter, MilestoneFilter
+from .models import Area, Honour, Indicator, Industry, Metric, MetricCategory, Milestone, Park
+
+LATEST_MILESTONE_COUNT = 5
 
 
-class ParkHomeView(TemplateView):
-    template_name = "parks/park_home.html"
+class ParkDetailView(PublishedDetailView):
+    """A park's profile: facts, profile items by kind, areas, industries, key figures, history."""
+
+    model = Park
+    template_name = "parks/park_detail.html"
+
+    def get_queryset(self):
+        published_indicators = Indicator.objects.published().select_related("metric")
+        # The ranking has its own callout on the page, so it is not repeated among the key figures.
+        key_figures = published_indicators.filter(featured=True).exclude(metric__category=MetricCategory.RANKING)
+        return (
+            super()
+            .get_queryset()
+            .select_related("photo")
+            .prefetch_related(
+                "profile_items",
+                Prefetch("areas", queryset=Area.objects.published().select_related("photo")),
+                Prefetch("industries", queryset=Industry.objects.published()),
+                Prefetch(
+                    "milestones",
+                    queryset=Milestone.objects.published().order_by("-date", "-pk")[:LATEST_MILESTONE_COUNT],
+                    to_attr="latest_milestones",
+                ),
+                Prefetch(
+                    "indicators",
+                    queryset=key_figures.latest_year(),
+                    to_attr="key_indicators",
+                ),
+                Prefetch("indicators", queryset=published_indicators.rankings().latest_year(), to_attr="rankings"),
+                Prefetch("honours", queryset=Honour.objects.published()),
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["other_parks"] = Park.objects.published().exclude(pk=self.object.pk).only("name", "slug")
+        return context
+
+
+class ParkHomeView(ParkDetailView):
+    """/park/: the first published park (by its ordering), or an empty state when there is none."""
+
+    def get_object(self, queryset=None):
+        return self.get_queryset().published().first()
+
+    def get_context_data(self, **kwargs):
+        if self.object is None:
+            kwargs.setdefault("view", self)
+            return kwargs
+        return super().get_context_data(**kwargs)
+
+
+class AreaListView(PublishedListView):
+    model = Area
+    filterset_class = AreaFilter
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("photo")
+
+
+class MilestoneListView(PublishedListView):
+    model = Milestone
+    filterset_class = MilestoneFilter
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("photo")
+
+
+class IndustryListView(PublishedListView):
+    model = Industry
+    filterset_class = IndustryFilter
+
+
+class HonourListView(PublishedListView):
+    model = Honour
+    filterset_class = HonourFilter
+
+
+@dataclass
+class MetricSeries:
+    """One park's values of one metric, by year: a table and a chart on the indicators page."""
+
+    park: Park
+    metric: Metric
+    rows: list[Indicator] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return f"{self.metric.slug}-{self.park.pk}"
+
+    @property
+    def latest(self) -> Indicator:
+        return self.rows[-1]
+
+
+def metric_series(indicators) -> list[MetricSeries]:
+    """Group indicators (ordered by metric, then year) into series, keeping that order."""
+    series: dict[tuple[int, int], MetricSeries] = {}
+    for indicator in indicators:
+        key = (indicator.metric_id, indicator.park_id)
+        if key not in series:
+            series[key] = MetricSeries(park=indicator.park, metric=indicator.metric)
+        series[key].rows.append(indicator)
+    return list(series.values())
+
+
+class IndicatorListView(PublishedListView):
+    """Indicators grouped per metric; the page is a page of metrics, each with all its years.
+
+    The filtered indicators are read in one query and grouped in Python: a metric never splits
+    across two pages, and the query count does not grow with the number of metrics or years.
+    """
+
+    model = Indicator
+    filterset_class = IndicatorFilter
+    paginate_by = 8
+    context_object_name = "series_list"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("metric", "park")
+
+    def paginate_queryset(self, queryset, page_size):
+        return super().paginate_queryset(metric_series(queryset), page_size)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["rankings"] = Indicator.objects.published().rankings().latest_year().select_related("metric", "park")
+        context["multiple_parks"] = len({series.park.pk for series in context["series_list"]}) > 1
+        return context

@@ -22,7 +22,10 @@ class PublishedListView(FilterView):
 
     def paginate_queryset(self, queryset, page_size):
         paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)
-        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        requested = self.request.GET.get(self.page_kwarg)
+        page = paginator.get_page(requested)
+        if requested not in (None, "", str(page.number)):
+            messages.info(self.request, _("没有第 %(requested)s 页，已显示第 %(number)d 页。") % {"requested": requested[:20], "number": page.number})
         return paginator, page, page.object_list, page.has_other_pages()
 
     def get(self, request, *args, **kwargs):
@@ -45,7 +48,7 @@ class PublishedDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["is_preview"] = not self.object.is_published
+        context["is_preview"] = not getattr(self.object, "is_published", True)
         return context
 
 

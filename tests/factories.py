@@ -79,8 +79,10 @@ def make_metric(**kwargs):
 def make_indicator(**kwargs):
     from parks.models import Indicator
 
-    kwargs.setdefault("park", make_park())
-    kwargs.setdefault("metric", make_metric())
+    if "park" not in kwargs:
+        kwargs["park"] = make_park()
+    if "metric" not in kwargs:
+        kwargs["metric"] = make_metric()
     kwargs.setdefault("year", 2017)
     kwargs.setdefault("value", "100.5")
     kwargs.setdefault("status", Status.PUBLISHED)
@@ -90,7 +92,8 @@ def make_indicator(**kwargs):
 def make_milestone(**kwargs):
     from parks.models import Milestone
 
-    kwargs.setdefault("park", make_park())
+    if "park" not in kwargs:
+        kwargs["park"] = make_park()
     kwargs.setdefault("title", f"示例大事 {next(_counter)}")
     kwargs.setdefault("date", date(2005, 1, 1))
     kwargs.setdefault("date_precision", "year")
@@ -101,7 +104,8 @@ def make_milestone(**kwargs):
 def make_honour(**kwargs):
     from parks.models import Honour, HonourLevel
 
-    kwargs.setdefault("park", make_park())
+    if "park" not in kwargs:
+        kwargs["park"] = make_park()
     kwargs.setdefault("name", f"示例荣誉 {next(_counter)}")
     kwargs.setdefault("level", HonourLevel.NATIONAL)
     kwargs.setdefault("status", Status.PUBLISHED)

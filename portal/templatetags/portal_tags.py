@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django import template
+from django.urls import NoReverseMatch, reverse
 from django.utils.formats import number_format
 
 register = template.Library()
@@ -40,3 +41,24 @@ def signed_percent(value):
     if value < 0:
         return f"−{text}%"
     return f"{text}%"
+
+
+@register.inclusion_tag("includes/_staff_edit_link.html", takes_context=True)
+def staff_edit_link(context):
+    """For staff only: a link from the public page to where its content is edited."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_staff:
+        return {"url": None}
+    obj = context.get("object")
+    view = context.get("view")
+    if obj is not None and hasattr(obj, "_meta"):
+        opts, args, name = obj._meta, [obj.pk], "change"
+    elif getattr(view, "model", None) is not None:
+        opts, args, name = view.model._meta, [], "changelist"
+    else:
+        return {"url": reverse("admin:index")}
+    try:
+        return {"url": reverse(f"admin:{opts.app_label}_{opts.model_name}_{name}", args=args)}
+    except NoReverseMatch:
+        return {"url": reverse("admin:index")}

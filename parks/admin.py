@@ -1,0 +1,157 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from portal.admin_base import HistoryAdmin, PublishableAdmin, photo_thumbnail
+from portal.templatetags.portal_tags import figure, signed_percent
+
+from .models import Area, Honour, Indicator, Industry, Metric, Milestone, Park, ProfileItem
+
+
+class ThumbnailMixin:
+    @admin.display(description=_("图片"))
+    def thumbnail(self, obj):
+        return photo_thumbnail(obj.photo)
+
+
+class PreciseDateColumn:
+    @admin.display(description=_("日期"), ordering="date")
+    def date_shown(self, obj):
+        return obj.date_display or "—"
+
+
+class ProfileItemInline(admin.TabularInline):
+    model = ProfileItem
+    extra = 0
+    fields = ("kind", "text", "description", "ordering")
+
+
+class AreaInline(admin.TabularInline):
+    model = Area
+    extra = 0
+    fields = ("name", "role", "date", "date_precision", "photo", "ordering", "status")
+    autocomplete_fields = ("photo",)
+    show_change_link = True
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    extra = 0
+    fields = ("date", "date_precision", "title", "photo", "status")
+    autocomplete_fields = ("photo",)
+    show_change_link = True
+
+
+@admin.register(Park)
+class ParkAdmin(ThumbnailMixin, PublishableAdmin):
+    list_display = ("thumbnail", "name", "level", "approved_on_display", "ordering", "status", "published_at")
+    list_display_links = ("thumbnail", "name")
+    list_filter = ("status", "level")
+    search_fields = ("name", "short_name", "summary")
+    list_select_related = ("photo",)
+    autocomplete_fields = ("photo",)
+    inlines = [ProfileItemInline, AreaInline, MilestoneInline]
+    fieldsets = (
+        (None, {"fields": ("name", "short_name", "summary", "photo")}),
+        (
+            _("批准与级别"),
+            {
+                "fields": (
+                    ("approved_on", "approved_on_precision"),
+                    "approval_body",
+                    ("planned_area", "area_unit"),
+                    "level",
+                    ("upgraded_on", "upgraded_on_precision"),
+                    "upgrade_body",
+                )
+            },
+        ),
+        (_("发布"), {"fields": ("status", "published_at", "slug", "ordering", "created_at", "updated_at")}),
+    )
+
+    @admin.display(description=_("批准成立"), ordering="approved_on")
+    def approved_on_display(self, obj):
+        return obj.approved_on_display
+
+
+@admin.register(ProfileItem)
+class ProfileItemAdmin(HistoryAdmin):
+    list_display = ("text", "kind", "park", "ordering")
+    list_filter = ("kind", "park")
+    search_fields = ("text", "description")
+    list_select_related = ("park",)
+    autocomplete_fields = ("park",)
+
+
+@admin.register(Area)
+class AreaAdmin(ThumbnailMixin, PreciseDateColumn, PublishableAdmin):
+    list_display = ("thumbnail", "name", "role", "date_shown", "park", "ordering", "status")
+    list_display_links = ("thumbnail", "name")
+    list_filter = ("status", "park")
+    search_fields = ("name", "role", "description")
+    list_select_related = ("park", "photo")
+    autocomplete_fields = ("park", "photo")
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(ThumbnailMixin, PreciseDateColumn, PublishableAdmin):
+    list_display = ("thumbnail", "date_shown", "title", "park", "status")
+    list_display_links = ("thumbnail", "date_shown", "title")
+    list_filter = ("status", "date_precision", "park")
+    search_fields = ("title", "body")
+    list_select_related = ("park", "photo")
+    autocomplete_fields = ("park", "photo")
+
+
+@admin.register(Industry)
+class IndustryAdmin(PublishableAdmin):
+    list_display = ("name", "role", "park", "ordering", "status")
+    list_filter = ("status", "role", "park")
+    search_fields = ("name", "description")
+    list_select_related = ("park",)
+    autocomplete_fields = ("park",)
+
+
+@admin.register(Metric)
+class MetricAdmin(HistoryAdmin):
+    list_display = ("name", "unit", "category", "higher_is_better", "ordering")
+    list_filter = ("category", "higher_is_better")
+    search_fields = ("name", "description")
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(PublishableAdmin):
+    list_display = ("metric", "year", "period", "value_display", "unit", "yoy_display", "scope_note", "featured", "status")
+    list_filter = ("metric__category", "year", "status", "featured", "metric")
+    search_fields = ("metric__name", "scope_note", "note")
+    list_select_related = ("metric", "park")
+    autocomplete_fields = ("park", "metric")
+    fieldsets = (
+        (None, {"fields": ("park", "metric", "year", ("as_of", "as_of_precision"), "value", "yoy_change")}),
+        (_("说明"), {"fields": ("scope_note", "note", "featured")}),
+        (_("发布"), {"fields": ("status", "published_at", "created_at", "updated_at")}),
+    )
+
+    @admin.display(description=_("时期"))
+    def period(self, obj):
+        return obj.period_display
+
+    @admin.display(description=_("数值"), ordering="value")
+    def value_display(self, obj):
+        return figure(obj.value)
+
+    @admin.display(description=_("单位"))
+    def unit(self, obj):
+        return obj.metric.unit
+
+    @admin.display(description=_("同比"), ordering="yoy_change")
+    def yoy_display(self, obj):
+        return signed_percent(obj.yoy_change) or "—"
+
+
+@admin.register(Honour)
+class HonourAdmin(PreciseDateColumn, PublishableAdmin):
+    list_display = ("name", "level", "awarded_by", "stage", "holder", "date_shown", "status")
+    list_filter = ("status", "level", "park")
+    search_fields = ("name", "awarded_by", "holder", "stage", "distinction", "description")
+    list_select_related = ("park",)
+    autocomplete_fields = ("park",)

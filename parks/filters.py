@@ -1,0 +1,121 @@
+"""FilterSets for the park section's lists: explicit fields, substring match for text."""
+
+import datetime
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import slug_re
+from django.db.models import Q
+from django_filters.fields import ModelChoiceField
+from django.utils.translation import gettext_lazy as _
+
+from .models import Area, Honour, HonourLevel, Indicator, Industry, IndustryRole, Metric, MetricCategory, Milestone
+
+YEAR_BOUNDS = {"min_value": 1900, "max_value": 2200}
+
+
+class YearFilter(django_filters.NumberFilter):
+    """A whole year within plausible bounds, so no value can reach date() and fail."""
+
+    field_class = forms.IntegerField
+
+
+class SlugChoiceField(ModelChoiceField):
+    """Refuses what cannot be a slug (e.g. a NUL byte, which PostgreSQL rejects) before any query."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not slug_re.match(str(value)):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class SlugChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = SlugChoiceField
+
+
+class TextSearchFilterSet(django_filters.FilterSet):
+    """A `q` filter matching any of `text_fields` (icontains: right for Chinese)."""
+
+    text_fields: tuple[str, ...] = ()
+
+    q = django_filters.CharFilter(label=_("关键词"), method="filter_text", max_length=100)
+
+    def filter_text(self, queryset, name, value):
+        condition = Q()
+        for field_name in self.text_fields:
+            condition |= Q(**{f"{field_name}__icontains": value})
+        return queryset.filter(condition)
+
+
+class AreaFilter(TextSearchFilterSet):
+    text_fields = ("name", "role", "description")
+
+    class Meta:
+        model = Area
+        fields = ["q"]
+
+
+class MilestoneFilter(TextSearchFilterSet):
+    text_fields = ("title", "body")
+
+    decade = django_filters.ChoiceFilter(label=_("年代"), choices=[], method="filter_decade", empty_label=_("全部年代"))
+    year_from = YearFilter(label=_("起始年份"), field_name="date", lookup_expr="year__gte", **YEAR_BOUNDS)
+    year_to = YearFilter(label=_("截止年份"), field_name="date", lookup_expr="year__lte", **YEAR_BOUNDS)
+
+    class Meta:
+        model = Milestone
+        fields = ["decade", "year_from", "year_to", "q"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        years = Milestone.objects.published().dates("date", "year")
+        decades = sorted({day.year // 10 * 10 for day in years})
+        self.filters["decade"].extra["choices"] = [(decade, _("%(decade)s年代") % {"decade": decade}) for decade in decades]
+
+    def filter_decade(self, queryset, name, value):
+        start = int(value)
+        return queryset.filter(date__gte=datetime.date(start, 1, 1), date__lt=datetime.date(start + 10, 1, 1))
+
+
+def published_metrics(request):
+    return Metric.objects.with_published_indicators()
+
+
+class IndicatorFilter(django_filters.FilterSet):
+    metric = SlugChoiceFilter(
+        label=_("指标"), queryset=published_metrics, to_field_name="slug", empty_label=_("全部指标")
+    )
+    category = django_filters.ChoiceFilter(
+        label=_("类别"), field_name="metric__category", choices=MetricCategory.choices, empty_label=_("全部类别")
+    )
+    year = django_filters.ChoiceFilter(label=_("年份"), choices=[], empty_label=_("全部年份"))
+
+    class Meta:
+        model = Indicator
+        fields = ["metric", "category", "year"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        years = Indicator.objects.published().order_by("-year").values_list("year", flat=True).distinct()
+        self.filters["year"].extra["choices"] = [(year, _("%(year)s年") % {"year": year}) for year in years]
+
+
+class IndustryFilter(TextSearchFilterSet):
+    text_fields = ("name", "description")
+
+    role = django_filters.ChoiceFilter(label=_("产业地位"), choices=IndustryRole.choices, empty_label=_("全部"))
+
+    class Meta:
+        model = Industry
+        fields = ["role", "q"]
+
+
+class HonourFilter(TextSearchFilterSet):
+    text_fields = ("name", "awarded_by", "holder", "stage", "distinction", "description")
+
+    level = django_filters.ChoiceFilter(label=_("级别"), choices=HonourLevel.choices, empty_label=_("全部级别"))
+
+    class Meta:
+        model = Honour
+        fields = ["level", "q"]

@@ -1,0 +1,187 @@
+"""Load the feature article's content: `python manage.py load_initial_data`.
+
+Every fact lives in the JSON fixtures at the top of the project (`fixtures/*.json`, explicit
+primary keys); this command holds none. Sample content (fictional experts, laureates…) does not
+belong in that folder's top level and is loaded by its own command.
+
+Steps, each safe to repeat:
+
+1. Placeholder images. The article ships no image files, so for every photo the fixtures mark
+   `is_placeholder` whose file is missing from MEDIA_ROOT, draw an honest placeholder card
+   (caption, credit, "占位图 · 原文未附图片"). Files already there are never overwritten.
+2. `loaddata` of every fixture file, in one transaction. Explicit primary keys mean a second
+   run updates the same rows to the same values.
+3. Renditions. loaddata saves raw rows, bypassing Photo.save(), and resets the derived
+   `renditions` field. Renditions still valid from before the load (same source file, files on
+   disk) are put back; any others are built by Photo.save(). No file is written twice.
+4. History. django-reversion's `createinitialrevisions` for the loaded models records a first
+   revision for each row that has none, so editors can restore the loaded state.
+
+A second run therefore changes nothing: same rows, same values, no new files, no new revisions.
+"""
+
+import json
+from collections import Counter
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib import admin
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from reversion.models import Revision
+from reversion.revisions import is_registered
+
+from portal.images import RENDITIONS
+from portal.management.placeholders import PlaceholderText, find_cjk_font, render_placeholder
+from portal.models import Photo
+
+REVISION_COMMENT = "初始数据（load_initial_data）"
+
+
+def fixture_dir() -> Path:
+    return Path(settings.BASE_DIR) / "fixtures"
+
+
+def fixture_files(directory: Path | None = None) -> list[Path]:
+    """The article's fixture files, in a stable order."""
+    return sorted((directory or fixture_dir()).glob("*.json"))
+
+
+def read_records(paths: list[Path]) -> list[dict]:
+    records = []
+    for path in paths:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            raise CommandError(f"Cannot read fixture {path}: {error}") from error
+        if not isinstance(data, list):
+            raise CommandError(f"Fixture {path} is not a list of records.")
+        records.extend(data)
+    return records
+
+
+def renditions_current(renditions: dict, image_name: str) -> bool:
+    """True when `renditions` were made from `image_name` and every file is in storage."""
+    if not image_name or not isinstance(renditions, dict) or renditions.get("source") != image_name:
+        return False
+    for spec in RENDITIONS:
+        data = renditions.get(spec.name)
+        if not data or not default_storage.exists(data["name"]):
+            return False
+    return True
+
+
+class Command(BaseCommand):
+    help = "Load the article's content (fixtures/*.json) with placeholder photos, renditions and initial revisions."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--font",
+            help="A CJK font file for the placeholder images (default: the first Noto/WenQuanYi/… font found).",
+        )
+
+    def handle(self, *args, **options):
+        paths = fixture_files()
+        if not paths:
+            raise CommandError(f"No fixtures found in {fixture_dir()}.")
+        records = read_records(paths)
+        model_labels = sorted({record["model"] for record in records})
+
+        generated, present = self.ensure_placeholders(records, options.get("font"))
+
+        revisions_before = Revision.objects.count()
+        with transaction.atomic():
+            previous_renditions = dict(Photo.objects.values_list("pk", "renditions"))
+            call_command("loaddata", *[str(path) for path in paths], verbosity=0)
+            built, restored, missing = self.refresh_renditions(previous_renditions)
+            versioned_labels = self.record_revisions(model_labels)
+        revisions_created = Revision.objects.count() - revisions_before
+
+        self.report(paths, records, generated, present, built, restored, missing, revisions_created, versioned_labels)
+
+    # -- steps ---------------------------------------------------------------------------
+
+    def ensure_placeholders(self, records: list[dict], font: str | None) -> tuple[int, int]:
+        """Draw the placeholder file of every placeholder photo whose file is missing."""
+        font_path = find_cjk_font(font)
+        if font and font_path != font:
+            raise CommandError(f"Font {font} cannot be read.")
+        generated = present = 0
+        warned = False
+        for record in records:
+            if record["model"] != "portal.photo":
+                continue
+            fields = record["fields"]
+            name = fields.get("image")
+            if not name or not fields.get("is_placeholder"):
+                continue
+            if default_storage.exists(name):
+                present += 1
+                continue
+            if font_path is None and not warned:
+                self.stderr.write(
+                    self.style.WARNING(
+                        "No CJK font found (install fonts-noto-cjk): placeholders are drawn with Latin text only."
+                    )
+                )
+                warned = True
+            content = render_placeholder(
+                PlaceholderText(caption=fields.get("caption", ""), credit=fields.get("credit", "")),
+                key=name,
+                font_path=font_path,
+            )
+            saved = default_storage.save(name, ContentFile(content))
+            if saved != name:
+                raise CommandError(f"Storage saved the placeholder for {name} as {saved}; fix the storage and retry.")
+            generated += 1
+        return generated, present
+
+    def refresh_renditions(self, previous: dict) -> tuple[int, int, list[str]]:
+        """Give every photo renditions that match its image; return (built, restored, missing)."""
+        built = restored = 0
+        missing = []
+        for photo in Photo.objects.order_by("pk"):
+            name = photo.image.name
+            if renditions_current(photo.renditions, name):
+                continue
+            if renditions_current(previous.get(photo.pk), name):
+                Photo.objects.filter(pk=photo.pk).update(renditions=previous[photo.pk])
+                restored += 1
+                continue
+            if not name or not default_storage.exists(name):
+                missing.append(name or f"photo {photo.pk}")
+                continue
+            photo.renditions = {}
+            photo.save(update_fields=["renditions", "width", "height"])
+            built += 1
+        return built, restored, missing
+
+    def record_revisions(self, model_labels: list[str]) -> list[str]:
+        """First revisions for loaded rows that have none; returns the versioned model labels."""
+        admin.autodiscover()
+        versioned = [label for label in model_labels if is_registered(apps.get_model(label))]
+        if versioned:
+            call_command("createinitialrevisions", *versioned, comment=REVISION_COMMENT, verbosity=0)
+        return versioned
+
+    def report(self, paths, records, generated, present, built, restored, missing, revisions_created, versioned):
+        per_model = Counter(record["model"] for record in records)
+        self.stdout.write(f"Fixtures: {', '.join(path.name for path in paths)} ({len(records)} records)")
+        for label in sorted(per_model):
+            model = apps.get_model(label)
+            self.stdout.write(f"  {model._meta.verbose_name_plural} ({label}): {per_model[label]}")
+        self.stdout.write(f"Placeholder images: {generated} generated, {present} already present")
+        self.stdout.write(f"Renditions: {built} built, {restored} kept from before the load")
+        self.stdout.write(f"Revisions: {revisions_created} new")
+        unversioned = sorted(set(per_model) - set(versioned))
+        if unversioned:
+            self.stderr.write(
+                self.style.WARNING(f"No revision history registered for: {', '.join(unversioned)}")
+            )
+        if missing:
+            self.stderr.write(self.style.WARNING(f"Image files missing, no renditions: {', '.join(missing)}"))
+        self.stdout.write(self.style.SUCCESS("Initial data loaded."))

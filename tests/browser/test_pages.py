@@ -1,0 +1,99 @@
+"""The public pages in a real browser, at a laptop and a phone size, with the article loaded.
+
+For each page: HTTP 200, no console error, uncaught exception, failed request or CSP violation,
+every visible image decoded, no sideways scrolling, and no serious or critical axe-core
+violation. The gallery also shows every photo with a visible caption. Screenshots go to
+test-artifacts/screenshots/<page>-<viewport>.png.
+"""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from portal.models import Photo
+
+from .conftest import save_screenshot, serious_accessibility_violations
+
+pytestmark = [pytest.mark.browser, pytest.mark.urls("tests.browser.urls")]
+
+PAGES = {
+    "home": "portal:home",
+    "history": "parks:milestone-list",
+    "indicators": "parks:indicator-list",
+    "gallery": "portal:photo-list",
+}
+
+# Scrolls every rendered image into view (they are loading="lazy"), waits until each has
+# loaded or failed (10 s at most), scrolls back up and returns the ones that did not decode.
+LOAD_IMAGES = """
+async () => {
+  const images = [...document.images].filter((img) => img.getClientRects().length > 0);
+  for (const img of images) {
+    img.scrollIntoView({block: "center"});
+    await new Promise((resolve) => setTimeout(resolve, 30));
+  }
+  const settled = (img) => img.complete ? Promise.resolve() : new Promise((resolve) => {
+    img.addEventListener("load", resolve, {once: true});
+    img.addEventListener("error", resolve, {once: true});
+  });
+  await Promise.race([
+    Promise.all(images.map(settled)),
+    new Promise((resolve) => setTimeout(resolve, 10000)),
+  ]);
+  window.scrollTo(0, 0);
+  return images.filter((img) => !img.complete || img.naturalWidth === 0).map((img) => img.currentSrc || img.src);
+}
+"""
+
+OVERFLOW = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+
+
+@pytest.fixture
+def article_content(transactional_db):
+    call_command("load_initial_data", stdout=io.StringIO())
+
+
+def check_page(page, problems, url, screenshot_name):
+    """Load url; return what is wrong with it, one readable line per problem."""
+    response = page.goto(url, wait_until="load")
+    found = []
+    if response is None or response.status != 200:
+        found.append(f"HTTP {response.status if response else 'no response'} for {url}")
+    found += [f"image did not load: {src}" for src in page.evaluate(LOAD_IMAGES)]
+    overflow = page.evaluate(OVERFLOW)
+    if overflow > 0:
+        found.append(f"page scrolls sideways by {overflow}px")
+    save_screenshot(page, screenshot_name)
+    found += problems.report(page)
+    found += serious_accessibility_violations(page)
+    return found
+
+
+def check_gallery_captions(page):
+    expected = list(Photo.objects.published().values_list("caption", flat=True)[:24])
+    found = []
+    if not expected:
+        found.append("no published photo: load_initial_data loaded none")
+    figures = page.locator("main figure")
+    if figures.count() != len(expected):
+        found.append(f"{figures.count()} figures on the gallery, {len(expected)} published photos")
+    for index in range(figures.count()):
+        caption = figures.nth(index).locator("figcaption")
+        if caption.count() != 1 or not caption.is_visible() or not caption.inner_text().strip():
+            found.append(f"figure {index + 1} has no visible caption")
+    for text in expected:
+        if not page.locator("main figcaption", has_text=text).first.is_visible():
+            found.append(f"caption not visible: {text}")
+    return found
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "mobile"])
+@pytest.mark.parametrize("name", list(PAGES))
+def test_public_page(live_server, article_content, open_page, name, viewport):
+    page, problems = open_page(viewport)
+    found = check_page(page, problems, live_server.url + reverse(PAGES[name]), f"{name}-{viewport}")
+    if name == "gallery":
+        found += check_gallery_captions(page)
+    assert not found, f"{name} page at {viewport} size:\n" + "\n".join(found)
