@@ -2,7 +2,8 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -139,6 +140,15 @@ class Area(SluggedMixin, PreciseDateMixin, Publishable):
         return reverse("parks:area-list") + f"#{self.slug}"
 
 
+# Within a year, `sequence` decides: "2010年" (同年, after September) can follow "2010年9月".
+MILESTONE_SORT_KEYS = (ExtractYear("date"), F("sequence"), F("date"), F("pk"))
+
+
+class MilestoneQuerySet(PublishableQuerySet):
+    def latest_first(self):
+        return self.order_by(*(key.desc() for key in MILESTONE_SORT_KEYS))
+
+
 class Milestone(PreciseDateMixin, Publishable):
     """A dated event of the park's history; the date renders only as precisely as it is known."""
 
@@ -149,9 +159,14 @@ class Milestone(PreciseDateMixin, Publishable):
     photo = models.ForeignKey(
         Photo, verbose_name=_("图片"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    sequence = models.PositiveSmallIntegerField(
+        _("同年内顺序"), default=0, help_text=_("同一年的几件大事按此排序（数字小的在前），再按日期。")
+    )
+
+    objects = MilestoneQuerySet.as_manager()
 
     class Meta:
-        ordering = ["date", "pk"]
+        ordering = [key.asc() for key in MILESTONE_SORT_KEYS]
         verbose_name = _("发展历程")
         verbose_name_plural = _("发展历程")
 

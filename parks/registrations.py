@@ -33,7 +33,7 @@ def key_figures_context(request) -> dict:
 
 
 def latest_milestones_context(request) -> dict:
-    milestones = Milestone.objects.published().order_by("-date", "-pk")[:HOME_MILESTONE_COUNT]
+    milestones = Milestone.objects.published().latest_first()[:HOME_MILESTONE_COUNT]
     return {"title": _("发展历程"), "milestones": list(milestones), "more_url": reverse("parks:milestone-list")}
 
 

@@ -34,7 +34,7 @@ class ParkDetailView(PublishedDetailView):
                 Prefetch("industries", queryset=Industry.objects.published()),
                 Prefetch(
                     "milestones",
-                    queryset=Milestone.objects.published().order_by("-date", "-pk")[:LATEST_MILESTONE_COUNT],
+                    queryset=Milestone.objects.published().latest_first()[:LATEST_MILESTONE_COUNT],
                     to_attr="latest_milestones",
                 ),
                 Prefetch(

@@ -147,6 +147,7 @@ def test_a_changed_milestone_can_be_restored_from_its_history(staff_client):
         "park": milestone.park.pk,
         "date": "2005-01-01",
         "date_precision": "year",
+        "sequence": 0,
         "title": "原标题",
         "body": "",
         "photo": "",

@@ -154,3 +154,12 @@ def test_bar_chart_widens_for_many_points():
     assert chart.width > 26 * 60
     lefts = [float(bar.x) for bar in chart.bars]
     assert lefts == sorted(lefts)
+
+
+def test_milestones_within_a_year_follow_their_sequence():
+    park = make_park()
+    upgrade = make_milestone(park=park, title="升级", date=date(2010, 9, 1), date_precision="month")
+    same_year = make_milestone(park=park, title="同年", date=date(2010, 1, 1), date_precision="year", sequence=1)
+    earlier = make_milestone(park=park, title="合并", date=date(2008, 1, 1), date_precision="year")
+    assert list(Milestone.objects.all()) == [earlier, upgrade, same_year]
+    assert list(Milestone.objects.latest_first()) == [same_year, upgrade, earlier]
