@@ -3,49 +3,13 @@
 import datetime
 
 import django_filters
-from django import forms
-from django.core.exceptions import ValidationError
-from django.core.validators import slug_re
-from django.db.models import Q
-from django_filters.fields import ModelChoiceField
 from django.utils.translation import gettext_lazy as _
+
+from portal.filters import SlugChoiceFilter, TextSearchFilterSet, YearFilter
 
 from .models import Area, Honour, HonourLevel, Indicator, Industry, IndustryRole, Metric, MetricCategory, Milestone
 
 YEAR_BOUNDS = {"min_value": 1900, "max_value": 2200}
-
-
-class YearFilter(django_filters.NumberFilter):
-    """A whole year within plausible bounds, so no value can reach date() and fail."""
-
-    field_class = forms.IntegerField
-
-
-class SlugChoiceField(ModelChoiceField):
-    """Refuses what cannot be a slug (e.g. a NUL byte, which PostgreSQL rejects) before any query."""
-
-    def to_python(self, value):
-        if value not in self.empty_values and not slug_re.match(str(value)):
-            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
-        return super().to_python(value)
-
-
-class SlugChoiceFilter(django_filters.ModelChoiceFilter):
-    field_class = SlugChoiceField
-
-
-class TextSearchFilterSet(django_filters.FilterSet):
-    """A `q` filter matching any of `text_fields` (icontains: right for Chinese)."""
-
-    text_fields: tuple[str, ...] = ()
-
-    q = django_filters.CharFilter(label=_("关键词"), method="filter_text", max_length=100)
-
-    def filter_text(self, queryset, name, value):
-        condition = Q()
-        for field_name in self.text_fields:
-            condition |= Q(**{f"{field_name}__icontains": value})
-        return queryset.filter(condition)
 
 
 class AreaFilter(TextSearchFilterSet):
@@ -83,9 +47,7 @@ def published_metrics(request):
 
 
 class IndicatorFilter(django_filters.FilterSet):
-    metric = SlugChoiceFilter(
-        label=_("指标"), queryset=published_metrics, to_field_name="slug", empty_label=_("全部指标")
-    )
+    metric = SlugChoiceFilter(label=_("指标"), queryset=published_metrics, to_field_name="slug", empty_label=_("全部指标"))
     category = django_filters.ChoiceFilter(
         label=_("类别"), field_name="metric__category", choices=MetricCategory.choices, empty_label=_("全部类别")
     )

@@ -42,9 +42,7 @@ class Park(SluggedMixin, Publishable):
         _("升级日期精度"), max_length=8, choices=DatePrecision.choices, default=DatePrecision.MONTH
     )
     upgrade_body = models.CharField(_("升级批准机关"), max_length=100, blank=True)
-    photo = models.ForeignKey(
-        Photo, verbose_name=_("主图"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    photo = models.ForeignKey(Photo, verbose_name=_("主图"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     ordering = models.PositiveIntegerField(_("排序"), default=0)
 
     class Meta:
@@ -123,9 +121,7 @@ class Area(SluggedMixin, PreciseDateMixin, Publishable):
     slug = models.SlugField(_("网址别名"), max_length=80, unique=True, blank=True)
     role = models.CharField(_("定位"), max_length=100, blank=True, help_text=_("例如：原核心区、进驻片区、合并新区"))
     description = models.TextField(_("介绍"), blank=True)
-    photo = models.ForeignKey(
-        Photo, verbose_name=_("图片"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    photo = models.ForeignKey(Photo, verbose_name=_("图片"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     ordering = models.PositiveIntegerField(_("排序"), default=0)
 
     class Meta:
@@ -156,9 +152,7 @@ class Milestone(PreciseDateMixin, Publishable):
     date = models.DateField(_("日期"), help_text=_("只知道年份时填该年1月1日，并把精度设为“年”。"))
     title = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("内容"), blank=True)
-    photo = models.ForeignKey(
-        Photo, verbose_name=_("图片"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    photo = models.ForeignKey(Photo, verbose_name=_("图片"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     sequence = models.PositiveSmallIntegerField(
         _("同年内顺序"), default=0, help_text=_("同一年的几件大事按此排序（数字小的在前），再按日期。")
     )

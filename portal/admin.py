@@ -41,7 +41,21 @@ class PhotoAdminForm(forms.ModelForm):
 
     class Meta:
         model = Photo
-        fields = "__all__"
+        fields = [
+            "image",
+            "caption",
+            "credit",
+            "alt_text",
+            "taken_on",
+            "section",
+            "tags",
+            "featured",
+            "ordering",
+            "slug",
+            "is_placeholder",
+            "status",
+            "published_at",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

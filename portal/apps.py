@@ -8,17 +8,16 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         from . import home, sitemaps
-        from .registry import NavItem, SearchSource, registry
-
         from .models import Article, Photo
+        from .registry import NavItem, SearchSource, registry
 
         registry.register_nav(NavItem(_("首页"), "portal:home", order=0))
         registry.register_nav(NavItem(_("文章"), "portal:article-list", order=80))
         registry.register_nav(NavItem(_("图片"), "portal:photo-list", order=90))
         registry.register_home_block(home.featured_photos)
         registry.register_home_block(home.latest_articles)
-        registry.register_search(
-            SearchSource(_("文章"), lambda: Article.objects.published(), ("title", "subtitle", "summary", "lead", "sections__heading", "sections__body"), order=10)
-        )
-        registry.register_search(SearchSource(_("图片"), lambda: Photo.objects.published(), ("caption", "credit", "alt_text"), order=90))
+        article_fields = ("title", "subtitle", "summary", "lead", "sections__heading", "sections__body")
+        registry.register_search(SearchSource(_("文章"), lambda: Article.objects.published(), article_fields, order=10))
+        photo_fields = ("caption", "credit", "alt_text")
+        registry.register_search(SearchSource(_("图片"), lambda: Photo.objects.published(), photo_fields, order=90))
         registry.register_sitemaps(sitemaps.sitemaps)

@@ -38,9 +38,7 @@ class PreciseDateMixin(models.Model):
     """Abstract: a `date` plus its `date_precision`; `date_display` renders what is known."""
 
     date = models.DateField(_("日期"), null=True, blank=True, help_text=_("只知道年份时填该年1月1日，并把精度设为“年”。"))
-    date_precision = models.CharField(
-        _("日期精度"), max_length=8, choices=DatePrecision.choices, default=DatePrecision.DAY
-    )
+    date_precision = models.CharField(_("日期精度"), max_length=8, choices=DatePrecision.choices, default=DatePrecision.DAY)
 
     class Meta:
         abstract = True

@@ -1,30 +1,66 @@
-"""FilterSets for the portal's own lists: the gallery and articles."""
+"""Filter building blocks every section uses, and the FilterSets of the gallery and articles."""
 
 import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import slug_re
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import ModelChoiceField
 
 from .models import Article, Photo, PhotoSection, PhotoTag
 
 
-class PhotoFilter(django_filters.FilterSet):
+class YearFilter(django_filters.NumberFilter):
+    """A whole year within plausible bounds, so no value can reach date() and fail."""
+
+    field_class = forms.IntegerField
+
+
+class SlugChoiceField(ModelChoiceField):
+    """Refuses what cannot be a slug (e.g. a NUL byte, which PostgreSQL rejects) before any query."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not slug_re.match(str(value)):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class SlugChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = SlugChoiceField
+
+
+class TextSearchFilterSet(django_filters.FilterSet):
+    """A `q` filter matching any of `text_fields` (icontains: right for Chinese)."""
+
+    text_fields: tuple[str, ...] = ()
+
+    q = django_filters.CharFilter(label=_("关键词"), method="filter_text", max_length=100)
+
+    def filter_text(self, queryset, name, value):
+        condition = Q()
+        for field_name in self.text_fields:
+            condition |= Q(**{f"{field_name}__icontains": value})
+        return queryset.filter(condition)
+
+
+class PhotoFilter(TextSearchFilterSet):
+    text_fields = ("caption", "credit", "alt_text")
+
     section = django_filters.ChoiceFilter(label=_("栏目"), choices=PhotoSection.choices, empty_label=_("全部栏目"))
-    tag = django_filters.ModelChoiceFilter(
+    tag = SlugChoiceFilter(
         label=_("标签"), field_name="tags", queryset=PhotoTag.objects.all(), to_field_name="slug", empty_label=_("全部标签")
     )
-    q = django_filters.CharFilter(label=_("关键词"), method="filter_text")
 
     class Meta:
         model = Photo
         fields = ["section", "tag", "q"]
 
-    def filter_text(self, queryset, name, value):
-        return queryset.filter(Q(caption__icontains=value) | Q(credit__icontains=value) | Q(alt_text__icontains=value))
 
+class ArticleFilter(TextSearchFilterSet):
+    text_fields = ("title", "subtitle", "summary")
 
-class ArticleFilter(django_filters.FilterSet):
     column = django_filters.ChoiceFilter(label=_("栏目"), choices=[], empty_label=_("全部栏目"))
-    q = django_filters.CharFilter(label=_("关键词"), method="filter_text")
 
     class Meta:
         model = Article
@@ -34,6 +70,3 @@ class ArticleFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         columns = Article.objects.published().exclude(column="").order_by("column").values_list("column", flat=True).distinct()
         self.filters["column"].extra["choices"] = [(column, column) for column in columns]
-
-    def filter_text(self, queryset, name, value):
-        return queryset.filter(Q(title__icontains=value) | Q(subtitle__icontains=value) | Q(summary__icontains=value))

@@ -25,7 +25,8 @@ class PublishedListView(FilterView):
         requested = self.request.GET.get(self.page_kwarg)
         page = paginator.get_page(requested)
         if requested not in (None, "", str(page.number)):
-            messages.info(self.request, _("没有第 %(requested)s 页，已显示第 %(number)d 页。") % {"requested": requested[:20], "number": page.number})
+            message = _("没有第 %(requested)s 页，已显示第 %(number)d 页。")
+            messages.info(self.request, message % {"requested": requested[:20], "number": page.number})
         return paginator, page, page.object_list, page.has_other_pages()
 
     def get(self, request, *args, **kwargs):
@@ -50,5 +51,3 @@ class PublishedDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         context["is_preview"] = not getattr(self.object, "is_published", True)
         return context
-
-

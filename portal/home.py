@@ -16,9 +16,9 @@ def featured_photo_context(request):
 
 
 def latest_article_context(request):
-    articles = Article.objects.published().prefetch_related(
-        Prefetch("photos", queryset=Photo.objects.published())
-    )[:HOME_ARTICLE_COUNT]
+    articles = Article.objects.published().prefetch_related(Prefetch("photos", queryset=Photo.objects.published()))[
+        :HOME_ARTICLE_COUNT
+    ]
     return {"title": _("最新文章"), "articles": articles}
 
 

@@ -62,5 +62,3 @@ class Registry:
 
 
 registry = Registry()
-
-

@@ -20,8 +20,7 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["blocks"] = [
-            {"template": block.template, "name": block.name, **block.get_context(self.request)}
-            for block in registry.home_blocks
+            {"template": block.template, "name": block.name, **block.get_context(self.request)} for block in registry.home_blocks
         ]
         return context
 
@@ -52,9 +51,13 @@ class ArticleDetailView(PublishedDetailView):
     model = Article
 
     def get_queryset(self):
-        return super().get_queryset().prefetch_related(
-            Prefetch("sections", queryset=ArticleSection.objects.order_by("ordering", "pk")),
-            Prefetch("photos", queryset=Photo.objects.published()),
+        return (
+            super()
+            .get_queryset()
+            .prefetch_related(
+                Prefetch("sections", queryset=ArticleSection.objects.order_by("ordering", "pk")),
+                Prefetch("photos", queryset=Photo.objects.published()),
+            )
         )
 
 
@@ -66,7 +69,8 @@ class SearchView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        query = " ".join(self.request.GET.get("q", "").split())[:SEARCH_MAX_QUERY_LENGTH]
+        raw_query = self.request.GET.get("q", "").replace("\x00", "")  # PostgreSQL refuses NUL
+        query = " ".join(raw_query.split())[:SEARCH_MAX_QUERY_LENGTH]
         groups = []
         if query:
             for source in registry.search_sources:

@@ -104,7 +104,7 @@ def render_placeholder(text: PlaceholderText, *, key: str, font_path: str | None
     # A quiet frame and a diagonal hatch in the corners, so nobody mistakes it for a photo.
     margin = 48
     draw.rectangle((margin, margin, width - margin, height - margin), outline=ink, width=4)
-    soft = tuple((b * 3 + i) // 4 for b, i in zip(background, ink))
+    soft = tuple((b * 3 + i) // 4 for b, i in zip(background, ink, strict=True))
     for offset in range(0, 360, 24):
         draw.line((margin, margin + offset, margin + offset, margin), fill=soft, width=2)
         draw.line((width - margin - offset, height - margin, width - margin, height - margin - offset), fill=soft, width=2)
@@ -120,9 +120,7 @@ def render_placeholder(text: PlaceholderText, *, key: str, font_path: str | None
     badge_box = draw.textbbox((0, 0), badge, font=fonts["badge"])
     bx, by = margin + 48, margin + 48
     pad = 18
-    draw.rounded_rectangle(
-        (bx - pad, by - pad, bx + badge_box[2] + pad, by + badge_box[3] + pad), radius=14, fill=ink
-    )
+    draw.rounded_rectangle((bx - pad, by - pad, bx + badge_box[2] + pad, by + badge_box[3] + pad), radius=14, fill=ink)
     draw.text((bx, by), badge, font=fonts["badge"], fill=background)
 
     # Caption and credit, centred.

@@ -84,9 +84,7 @@ def test_publish_action_publishes_and_records_a_version(staff_client, rows, mode
     obj.status = Status.DRAFT
     obj.save()
     before = Version.objects.get_for_object(obj).count()
-    response = staff_client.post(
-        admin_url(model, "changelist"), {"action": "publish", "_selected_action": [obj.pk]}, follow=True
-    )
+    response = staff_client.post(admin_url(model, "changelist"), {"action": "publish", "_selected_action": [obj.pk]}, follow=True)
     assert response.status_code == 200
     obj.refresh_from_db()
     assert obj.status == Status.PUBLISHED

@@ -119,8 +119,9 @@ def test_bad_filter_values_answer_with_a_message(client, timeline, indicators, u
     assert "筛选条件有误" in content and "field-error" in content
 
 
-@pytest.mark.parametrize("url_name", ["parks:area-list", "parks:milestone-list", "parks:industry-list",
-                                      "parks:indicator-list", "parks:honour-list"])
+@pytest.mark.parametrize(
+    "url_name", ["parks:area-list", "parks:milestone-list", "parks:industry-list", "parks:indicator-list", "parks:honour-list"]
+)
 @pytest.mark.parametrize("page", ["999", "x", "-1", "0", ""])
 def test_bad_page_numbers_show_a_real_page(client, timeline, indicators, url_name, page):
     response = client.get(reverse(url_name), {"page": page})
@@ -137,8 +138,11 @@ def test_out_of_range_page_shows_the_last_page(client):
 
 @pytest.mark.parametrize("url_name", ["parks:milestone-list", "parks:honour-list", "parks:indicator-list"])
 def test_empty_results_say_so(client, url_name, timeline):
-    params = {"milestone-list": {"q": "没有这样的事"}, "honour-list": {"q": "没有这样的荣誉"},
-              "indicator-list": {"category": MetricCategory.CAPITAL_MARKET}}[url_name.split(":")[1]]
+    params = {
+        "milestone-list": {"q": "没有这样的事"},
+        "honour-list": {"q": "没有这样的荣誉"},
+        "indicator-list": {"category": MetricCategory.CAPITAL_MARKET},
+    }[url_name.split(":")[1]]
     content = get(client, url_name, params)
     assert "没有符合筛选条件的内容" in content
 

@@ -85,10 +85,27 @@ def test_park_home_shows_the_first_published_park_with_its_profile(client):
     content = text_of(client.get(reverse("parks:park-home")))
     assert "<h1>柳州高新区</h1>" in content and "草稿园区" not in content
     for text in [
-        "1992年9月", "广西壮族自治区政府", "1.1 平方公里", "国家级", "2010年9月升级", "国务院",
-        "使命定位", "发展高新技术产业的基地", "管理模式", "特区式管理", "发展机遇", "西江—珠江经济带",
-        "官塘片区", "支柱（基石）产业", "汽车", "战略性新兴产业", "新材料",
-        "升级为国家高新区", "国家知识产权示范园区", "广西唯一", "柳州摩天轮",
+        "1992年9月",
+        "广西壮族自治区政府",
+        "1.1 平方公里",
+        "国家级",
+        "2010年9月升级",
+        "国务院",
+        "使命定位",
+        "发展高新技术产业的基地",
+        "管理模式",
+        "特区式管理",
+        "发展机遇",
+        "西江—珠江经济带",
+        "官塘片区",
+        "支柱（基石）产业",
+        "汽车",
+        "战略性新兴产业",
+        "新材料",
+        "升级为国家高新区",
+        "国家知识产权示范园区",
+        "广西唯一",
+        "柳州摩天轮",
     ]:
         assert text in content, text
     for name in LIST_PAGES:
@@ -119,8 +136,9 @@ def test_park_page_shows_key_figures_of_the_latest_year_and_the_ranking(client):
     park = make_park()
     output = make_metric(name="工业总产值", unit="亿元")
     make_indicator(park=park, metric=output, year=2016, value="1675.9", featured=True)
-    make_indicator(park=park, metric=output, year=2017, value="1829.84", yoy_change="9.19", featured=True,
-                   scope_note="一区多园口径")
+    make_indicator(
+        park=park, metric=output, year=2017, value="1829.84", yoy_change="9.19", featured=True, scope_note="一区多园口径"
+    )
     ranking = make_metric(name="国家高新区排名", category=MetricCategory.RANKING, unit="位", higher_is_better=False)
     make_indicator(park=park, metric=ranking, year=2017, value="45", note="156家国家级高新区及苏州工业园中")
     content = text_of(client.get(park.get_absolute_url()))
@@ -184,8 +202,13 @@ def test_timeline_renders_each_date_as_precisely_as_it_is_known(client):
 
 
 def test_area_list_shows_the_merger_date_and_role(client):
-    make_area(name="柳东新区", role="合并新区", date=date(2008, 1, 1), date_precision=DatePrecision.YEAR,
-              description="一套人马、两块牌子")
+    make_area(
+        name="柳东新区",
+        role="合并新区",
+        date=date(2008, 1, 1),
+        date_precision=DatePrecision.YEAR,
+        description="一套人马、两块牌子",
+    )
     content = text_of(client.get(reverse("parks:area-list")))
     assert "柳东新区" in content and "合并新区" in content and "2008年" in content and "一套人马、两块牌子" in content
 
@@ -210,7 +233,16 @@ def test_honours_show_level_awarding_body_stage_holder_distinction_and_date(clie
         date_precision=DatePrecision.YEAR,
     )
     content = text_of(client.get(reverse("parks:honour-list")))
-    for text in ["国家第三批创新型产业集群试点", "国家级", "科技部", "获批", "汽车整车及关键零部件创新型产业集群", "广西唯一", "2017年"]:
+    expected = [
+        "国家第三批创新型产业集群试点",
+        "国家级",
+        "科技部",
+        "获批",
+        "汽车整车及关键零部件创新型产业集群",
+        "广西唯一",
+        "2017年",
+    ]
+    for text in expected:
         assert text in content, text
 
 
@@ -220,8 +252,9 @@ def test_indicators_per_metric_as_table_and_chart_with_yoy_and_scope(client):
     make_indicator(park=park, metric=metric, year=2016, value="377.7", yoy_change="-3.5")
     make_indicator(park=park, metric=metric, year=2017, value="438.16", yoy_change="16.01", scope_note="一区多园口径")
     patents = make_metric(name="专利申报量", unit="件", category=MetricCategory.INTELLECTUAL_PROPERTY)
-    make_indicator(park=park, metric=patents, year=2017, value="1610", as_of=date(2017, 11, 1),
-                   as_of_precision=DatePrecision.MONTH)
+    make_indicator(
+        park=park, metric=patents, year=2017, value="1610", as_of=date(2017, 11, 1), as_of_precision=DatePrecision.MONTH
+    )
     content = text_of(client.get(reverse("parks:indicator-list")))
     assert content.count("<table") == 2 and content.count("<svg") == 2
     assert "+16.01%" in content and "−3.5%" in content and "一区多园口径" in content

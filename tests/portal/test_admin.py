@@ -7,6 +7,13 @@ from tests.factories import make_article, make_photo
 
 pytestmark = pytest.mark.django_db
 
+EMPTY_SECTIONS = {
+    "sections-TOTAL_FORMS": "0",
+    "sections-INITIAL_FORMS": "0",
+    "sections-MIN_NUM_FORMS": "0",
+    "sections-MAX_NUM_FORMS": "1000",
+}
+
 
 def test_every_portal_admin_page_loads(staff_client):
     photo = make_photo()
@@ -56,9 +63,17 @@ def test_editing_records_a_revision_that_can_be_restored(staff_client):
     article = make_article(title="原标题")
     url = reverse("admin:portal_article_change", args=[article.pk])
     data = {
-        "column": "园区巡礼", "title": "改后的标题", "subtitle": "", "author": "", "summary": "", "lead": "导语",
-        "status": "published", "published_at_0": "2018-01-01", "published_at_1": "08:00:00", "slug": article.slug,
-        "sections-TOTAL_FORMS": "0", "sections-INITIAL_FORMS": "0", "sections-MIN_NUM_FORMS": "0", "sections-MAX_NUM_FORMS": "1000",
+        "column": "园区巡礼",
+        "title": "改后的标题",
+        "subtitle": "",
+        "author": "",
+        "summary": "",
+        "lead": "导语",
+        "status": "published",
+        "published_at_0": "2018-01-01",
+        "published_at_1": "08:00:00",
+        "slug": article.slug,
+        **EMPTY_SECTIONS,
     }
     assert staff_client.post(url, data).status_code == 302
     data["title"] = "第二次修改"
@@ -92,11 +107,19 @@ def test_publish_and_unpublish_actions_record_history(staff_client):
 def test_deleted_rows_can_be_recovered(staff_client):
     article = make_article(title="会被删除的文章")
     url = reverse("admin:portal_article_change", args=[article.pk])
-    staff_client.post(url, {
-        "column": "园区巡礼", "title": "会被删除的文章", "lead": "导语", "status": "published",
-        "published_at_0": "2018-01-01", "published_at_1": "08:00:00", "slug": article.slug,
-        "sections-TOTAL_FORMS": "0", "sections-INITIAL_FORMS": "0", "sections-MIN_NUM_FORMS": "0", "sections-MAX_NUM_FORMS": "1000",
-    })
+    staff_client.post(
+        url,
+        {
+            "column": "园区巡礼",
+            "title": "会被删除的文章",
+            "lead": "导语",
+            "status": "published",
+            "published_at_0": "2018-01-01",
+            "published_at_1": "08:00:00",
+            "slug": article.slug,
+            **EMPTY_SECTIONS,
+        },
+    )
     staff_client.post(reverse("admin:portal_article_delete", args=[article.pk]), {"post": "yes"})
     assert not Article.objects.exists()
     recover_list = staff_client.get(reverse("admin:portal_article_recoverlist")).content.decode()

@@ -114,9 +114,7 @@ def test_published_manager_hides_drafts_and_future_rows():
     assert list(Photo.objects.published()) == [shown]
 
 
-@pytest.mark.parametrize(
-    ("value", "expected"), [("1829.8400", "1829.84"), ("9651", "9651"), ("120.80", "120.8"), ("45", "45")]
-)
+@pytest.mark.parametrize(("value", "expected"), [("1829.8400", "1829.84"), ("9651", "9651"), ("120.80", "120.8"), ("45", "45")])
 def test_figures_drop_meaningless_zeros(value, expected):
     assert figure(value) == expected
 

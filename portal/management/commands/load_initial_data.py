@@ -124,9 +124,7 @@ class Command(BaseCommand):
                 continue
             if font_path is None and not warned:
                 self.stderr.write(
-                    self.style.WARNING(
-                        "No CJK font found (install fonts-noto-cjk): placeholders are drawn with Latin text only."
-                    )
+                    self.style.WARNING("No CJK font found (install fonts-noto-cjk): placeholders are drawn with Latin text only.")
                 )
                 warned = True
             content = render_placeholder(
@@ -179,9 +177,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Revisions: {revisions_created} new")
         unversioned = sorted(set(per_model) - set(versioned))
         if unversioned:
-            self.stderr.write(
-                self.style.WARNING(f"No revision history registered for: {', '.join(unversioned)}")
-            )
+            self.stderr.write(self.style.WARNING(f"No revision history registered for: {', '.join(unversioned)}"))
         if missing:
             self.stderr.write(self.style.WARNING(f"Image files missing, no renditions: {', '.join(missing)}"))
         self.stdout.write(self.style.SUCCESS("Initial data loaded."))

@@ -1,0 +1,97 @@
+"""The public site as a visitor meets it: everything reachable from the home page by clicking,
+no page answering 500 to any query string, and a fixed SQL budget on every page."""
+
+import io
+import re
+from collections import deque
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from parks.models import Metric
+from portal.models import Article, Photo
+
+pytestmark = pytest.mark.django_db
+
+LINK = re.compile(r'href="([^"#]+)')
+SKIPPED_PREFIXES = ("/admin/", "/static/", "/media/", "/search/")
+ODD_VALUES = ["", "abc", "-1", "0", "99999999999999999999", "%00", "\x00", "'\"<>", "长" * 300, "2017.5", "[]", "None"]
+
+
+@pytest.fixture
+def article_content():
+    call_command("load_initial_data", stdout=io.StringIO())
+
+
+def crawl(client, start="/", limit=300):
+    """Every internal page reachable from `start` by following links (pagination included)."""
+    seen, queue, statuses = set(), deque([start]), {}
+    while queue and len(seen) < limit:
+        url = queue.popleft()
+        if url in seen:
+            continue
+        seen.add(url)
+        response = client.get(url)
+        statuses[url] = response.status_code
+        if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+            continue
+        for href in LINK.findall(response.content.decode()):
+            target = urljoin(url, href.replace("&amp;", "&"))
+            parts = urlsplit(target)
+            if parts.netloc or not parts.path.startswith("/") or parts.path.startswith(SKIPPED_PREFIXES):
+                continue
+            if parts.path.endswith((".xml", "/feed/", ".txt")):
+                continue
+            queue.append(parts.path + (f"?{parts.query}" if parts.query else ""))
+    return statuses
+
+
+def test_everything_is_reachable_from_the_home_page_and_nothing_fails(client, article_content):
+    statuses = crawl(client)
+    assert not {url: status for url, status in statuses.items() if status >= 500}
+    assert not {url: status for url, status in statuses.items() if status == 404}
+    reached = {urlsplit(url).path for url in statuses}
+    expected = {
+        reverse("parks:park-home"),
+        reverse("parks:area-list"),
+        reverse("parks:milestone-list"),
+        reverse("parks:industry-list"),
+        reverse("parks:indicator-list"),
+        reverse("parks:honour-list"),
+        reverse("portal:photo-list"),
+        reverse("portal:article-list"),
+    }
+    expected |= {article.get_absolute_url() for article in Article.objects.published()}
+    expected |= {photo.get_absolute_url() for photo in Photo.objects.published()}
+    assert expected <= reached, sorted(expected - reached)
+    indicator_pages = [url for url in statuses if urlsplit(url).path == reverse("parks:indicator-list")]
+    reached_metric_text = "".join(client.get(url).content.decode() for url in indicator_pages)
+    for metric in Metric.objects.with_published_indicators():
+        assert metric.name in reached_metric_text
+
+
+LIST_PAGES = {
+    "portal:photo-list": ["section", "tag", "q", "page"],
+    "portal:article-list": ["column", "q", "page"],
+    "portal:search": ["q"],
+    "parks:park-home": ["page"],
+    "parks:area-list": ["page"],
+    "parks:milestone-list": ["decade", "year_from", "year_to", "q", "page"],
+    "parks:industry-list": ["role", "page"],
+    "parks:indicator-list": ["metric", "category", "year", "page"],
+    "parks:honour-list": ["level", "q", "page"],
+}
+
+
+@pytest.mark.parametrize("url_name", sorted(LIST_PAGES))
+def test_no_query_string_makes_a_page_fail(client, article_content, url_name):
+    url = reverse(url_name)
+    for param in LIST_PAGES[url_name] + ["unknown"]:
+        for value in ODD_VALUES:
+            response = client.get(url, {param: value})
+            assert response.status_code == 200, (url, param, value, response.status_code)
+        response = client.get(url, {param: ["1", "2"]})
+        assert response.status_code == 200
+    assert client.get(url + "?%ff%fe=%ff&&=&page&page=").status_code == 200
