@@ -30,6 +30,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": registry.sitemaps}, name="django.contrib.sitemaps.views.sitemap"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon),
 ]
 
 if settings.SERVE_MEDIA:

@@ -1,7 +1,8 @@
 """The shell's pages: home, gallery, articles, search and robots.txt."""
 
 from django.db.models import Prefetch, Q
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
@@ -95,3 +96,8 @@ def robots_txt(request):
 
 def healthz(request):
     return HttpResponse(_("正常"), content_type="text/plain; charset=utf-8")
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says; send them to the hashed icon."""
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))

@@ -159,3 +159,16 @@ def test_article_and_search_pages_have_a_fixed_query_count(client, django_assert
         client.get(article.get_absolute_url())
     with django_assert_max_num_queries(15):
         client.get(reverse("portal:search"), {"q": "示例"})
+
+
+def test_favicon_and_health_check(client):
+    assert client.get("/favicon.ico").status_code == 301
+    assert client.get("/healthz").status_code == 200
+
+
+def test_staff_see_a_link_to_edit_the_page_they_read(client, staff_client):
+    article = make_article()
+    edit_url = reverse("admin:portal_article_change", args=[article.pk])
+    assert edit_url in staff_client.get(article.get_absolute_url()).content.decode()
+    assert edit_url not in client.get(article.get_absolute_url()).content.decode()
+    assert reverse("admin:portal_photo_changelist") in staff_client.get(reverse("portal:photo-list")).content.decode()
