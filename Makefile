@@ -22,7 +22,7 @@ CHROMIUM := /usr/bin/chromium
 APT_INSTALL := DEBIAN_FRONTEND=noninteractive apt-get install -y -q
 SCREENSHOT := docs/screenshot-home.png
 
-.PHONY: help venv run test test-sqlite test-postgres browser-deps postgres-deps check-deploy \
+.PHONY: help venv run test test-sqlite test-postgres lint browser-deps postgres-deps check-deploy \
 	screenshot clean distclean
 
 help:
@@ -30,6 +30,7 @@ help:
 	@echo "make test           venv + system deps, pytest on SQLite; again on PostgreSQL when CI=true or PG=1"
 	@echo "make test-sqlite    pytest on SQLite only (PYTEST_ARGS='-k ...' to narrow)"
 	@echo "make test-postgres  pytest on a throwaway PostgreSQL cluster (scripts/with-postgres.sh)"
+	@echo "make lint           ruff check + ruff format --check (pyproject.toml)"
 	@echo "make check-deploy   manage.py check --deploy with production settings"
 	@echo "make screenshot     regenerate $(SCREENSHOT)"
 	@echo "make venv | browser-deps | postgres-deps | clean | distclean"
@@ -67,6 +68,10 @@ test-sqlite: venv
 test-postgres: venv postgres-deps
 	@echo "=== pytest on PostgreSQL ==="
 	scripts/with-postgres.sh $(PYTEST) --create-db $(PYTEST_ARGS)
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 # --- System packages (Debian) ---------------------------------------------------------------
 browser-deps:

@@ -125,9 +125,7 @@ def test_list_variables_are_split_on_commas(load_settings):
 
 
 def test_database_url_postgres_selects_postgresql(load_settings):
-    config = load_settings(
-        DATABASE_URL="postgres://portal:s3cret@db.example.org:5433/portal", DJANGO_CONN_MAX_AGE="120"
-    )
+    config = load_settings(DATABASE_URL="postgres://portal:s3cret@db.example.org:5433/portal", DJANGO_CONN_MAX_AGE="120")
     database = config["DATABASES"]["default"]
     assert database["ENGINE"] == "django.db.backends.postgresql"
     assert (database["NAME"], database["USER"], database["HOST"], database["PORT"]) == (

@@ -89,20 +89,16 @@ class PageProblems:
         page.on("console", self._on_console)
         page.on("pageerror", lambda error: self.page_errors.append(str(error)))
         page.on("requestfailed", lambda request: self.failed_requests.append(f"{request.url}: {request.failure}"))
-        page.on(
-            "response",
-            lambda response: response.status >= 400
-            and self.failed_requests.append(f"{response.url}: HTTP {response.status}"),
-        )
+        page.on("response", self._on_response)
+
+    def _on_response(self, response):
+        if response.status >= 400:
+            self.failed_requests.append(f"{response.url}: HTTP {response.status}")
 
     def _on_console(self, message):
         if message.type != "error":
             return
         source = message.location.get("url", "")
-        # Chromium asks every page without <link rel="icon"> (the admin's) for /favicon.ico
-        # on its own; that request is the browser's, not the page's.
-        if source.endswith("/favicon.ico"):
-            return
         self.console_errors.append(f"{message.text} ({source})" if source else message.text)
 
     def report(self, page):
