@@ -2,7 +2,14 @@
 
 from .settings import *  # noqa: F403
 
+# Fixed here, whatever the developer's shell exports: plain HTTP, media served by Django.
 DEBUG = False
+SERVE_MEDIA = True
+SECURE_HTTPS = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+SECURE_HSTS_SECONDS = 0
+SECURE_PROXY_SSL_HEADER = None
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {

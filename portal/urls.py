@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
-from django.views.static import serve
 
 from . import views
 from .feeds import LatestArticlesFeed
@@ -36,4 +35,4 @@ urlpatterns = [
 if settings.SERVE_MEDIA:
     # Development and the test suite; production serves MEDIA_ROOT from the web server.
     media_prefix = settings.MEDIA_URL.lstrip("/")
-    urlpatterns += [re_path(rf"^{media_prefix}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})]
+    urlpatterns += [re_path(rf"^{media_prefix}(?P<path>.*)$", views.serve_media)]

@@ -1,10 +1,12 @@
 """The shell's pages: home, gallery, articles, search and robots.txt."""
 
+from django.conf import settings
 from django.db.models import Prefetch, Q
 from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
+from django.views.static import serve
 
 from .filters import ArticleFilter, PhotoFilter
 from .generic import PublishedDetailView, PublishedListView
@@ -101,3 +103,9 @@ def healthz(request):
 def favicon(request):
     """Browsers ask for /favicon.ico whatever the page says; send them to the hashed icon."""
     return HttpResponsePermanentRedirect(static("img/favicon.svg"))
+
+
+def serve_media(request, path):
+    """Uploaded files, in development only (production serves MEDIA_ROOT from the web server).
+    MEDIA_ROOT is read per request so a changed setting (as in the test suite) is honoured."""
+    return serve(request, path, document_root=settings.MEDIA_ROOT)

@@ -6,6 +6,7 @@ suite itself runs on.
 """
 
 import os
+import re
 import runpy
 import secrets
 import subprocess
@@ -259,3 +260,13 @@ def test_production_trusts_the_proxy_https_header(client, production_https):
 
 def test_health_check_is_reachable_over_plain_http(client, production_https):
     assert client.get("/healthz").status_code == 200
+
+
+def test_every_environment_variable_is_documented():
+    source = SETTINGS_FILE.read_text()
+    names = set(re.findall(r'(?:os\.environ\.get|env_bool|env_list)\(\s*"([A-Z_]+)"', source))
+    assert {"DJANGO_DEBUG", "DJANGO_SECRET_KEY", "DATABASE_URL"} <= names
+    readme = (BASE_DIR / "README.md").read_text()
+    example = (BASE_DIR / ".env.example").read_text()
+    assert not {name for name in names if f"`{name}`" not in readme and f"{name}`" not in readme}
+    assert not {name for name in names if name not in example}

@@ -49,7 +49,7 @@ class PlaceholderText:
 
 def find_cjk_font(preferred: str | None = None) -> str | None:
     """The first readable CJK font file: `preferred`, the setting, then the usual paths."""
-    candidates = [preferred, getattr(settings, "PORTAL_PLACEHOLDER_FONT", None), *CJK_FONT_CANDIDATES]
+    candidates = [preferred, settings.PORTAL_PLACEHOLDER_FONT, *CJK_FONT_CANDIDATES]
     for candidate in candidates:
         if candidate and Path(candidate).is_file():
             try:

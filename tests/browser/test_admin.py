@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from tests.factories import make_photo
 
-pytestmark = [pytest.mark.browser, pytest.mark.urls("tests.browser.urls")]
+pytestmark = pytest.mark.browser
 
 PASSWORD = "a-long-test-password"
 

@@ -16,7 +16,7 @@ from portal.models import Photo
 
 from .conftest import save_screenshot, serious_accessibility_violations
 
-pytestmark = [pytest.mark.browser, pytest.mark.urls("tests.browser.urls")]
+pytestmark = pytest.mark.browser
 
 PAGES = {
     "home": "portal:home",

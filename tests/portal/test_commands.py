@@ -228,3 +228,26 @@ def test_every_loaded_row_passes_model_validation():
     for label in fixture_counts():
         for obj in apps.get_model(label)._default_manager.all():
             obj.full_clean()
+
+
+def test_a_rerun_keeps_what_editors_changed_and_reset_restores_the_article():
+    load()
+    photo = Photo.objects.get(caption="严把质量关")
+    photo.caption = "编辑改过的说明"
+    photo.save()
+    load()
+    photo.refresh_from_db()
+    assert photo.caption == "编辑改过的说明"
+
+    versions_before = Version.objects.get_for_object(photo).count()
+    load(reset=True)
+    photo.refresh_from_db()
+    assert photo.caption == "严把质量关"
+    assert Version.objects.get_for_object(photo).count() == versions_before + 1
+
+
+def test_a_deleted_row_comes_back_on_the_next_run():
+    load()
+    Milestone.objects.filter(title__contains="汽车城").delete()
+    load()
+    assert Milestone.objects.filter(title__contains="汽车城").count() == 1

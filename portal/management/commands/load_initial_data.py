@@ -9,8 +9,10 @@ Steps, each safe to repeat:
 1. Placeholder images. The article ships no image files, so for every photo the fixtures mark
    `is_placeholder` whose file is missing from MEDIA_ROOT, draw an honest placeholder card
    (caption, credit, "占位图 · 原文未附图片"). Files already there are never overwritten.
-2. `loaddata` of every fixture file, in one transaction. Explicit primary keys mean a second
-   run updates the same rows to the same values.
+2. The fixtures' rows, in one transaction: rows whose primary key is not in the database yet
+   are inserted; rows already there are left alone, so a re-run never undoes an editor's
+   change. `--reset` overwrites them with the fixture values instead (`loaddata`), each
+   overwrite recorded as a new revision so the editor's version can still be restored.
 3. Renditions. loaddata saves raw rows, bypassing Photo.save(), and resets the derived
    `renditions` field. Renditions still valid from before the load (same source file, files on
    disk) are put back; any others are built by Photo.save(). No file is written twice.
@@ -27,13 +29,14 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
+from django.core import serializers
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from reversion.models import Revision
-from reversion.revisions import is_registered
+from reversion.revisions import add_to_revision, create_revision, is_registered, set_comment
 
 from portal.images import RENDITIONS
 from portal.management.placeholders import PlaceholderText, find_cjk_font, render_placeholder
@@ -83,6 +86,11 @@ class Command(BaseCommand):
             "--font",
             help="A CJK font file for the placeholder images (default: the first Noto/WenQuanYi/… font found).",
         )
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="Overwrite rows that already exist with the fixture values (recorded as new revisions).",
+        )
 
     def handle(self, *args, **options):
         paths = fixture_files()
@@ -96,11 +104,16 @@ class Command(BaseCommand):
         revisions_before = Revision.objects.count()
         with transaction.atomic():
             previous_renditions = dict(Photo.objects.values_list("pk", "renditions"))
-            call_command("loaddata", *[str(path) for path in paths], verbosity=0)
+            if options["reset"]:
+                self.reset_rows(paths)
+                inserted = len(records)
+            else:
+                inserted = self.insert_new_rows(records)
             built, restored, missing = self.refresh_renditions(previous_renditions)
             versioned_labels = self.record_revisions(model_labels)
         revisions_created = Revision.objects.count() - revisions_before
 
+        self.stdout.write(f"Rows written: {inserted} of {len(records)} (existing rows are kept unless --reset)")
         self.report(paths, records, generated, present, built, restored, missing, revisions_created, versioned_labels)
 
     # -- steps ---------------------------------------------------------------------------
@@ -137,6 +150,29 @@ class Command(BaseCommand):
                 raise CommandError(f"Storage saved the placeholder for {name} as {saved}; fix the storage and retry.")
             generated += 1
         return generated, present
+
+    def insert_new_rows(self, records: list[dict]) -> int:
+        """Save the records whose primary key is not taken yet; return how many were saved."""
+        existing = {}
+        for label in {record["model"] for record in records}:
+            pks = [record["pk"] for record in records if record["model"] == label]
+            existing[label] = {
+                str(pk) for pk in apps.get_model(label)._default_manager.filter(pk__in=pks).values_list("pk", flat=True)
+            }
+        new_records = [record for record in records if str(record["pk"]) not in existing[record["model"]]]
+        for deserialized in serializers.deserialize("python", new_records):
+            deserialized.save()
+        return len(new_records)
+
+    def reset_rows(self, paths: list[Path]) -> None:
+        """loaddata over existing rows, each overwritten row recorded as a revision first."""
+        with create_revision():
+            set_comment(REVISION_COMMENT + " --reset")
+            call_command("loaddata", *[str(path) for path in paths], verbosity=0)
+            for record in read_records(paths):
+                model = apps.get_model(record["model"])
+                if is_registered(model):
+                    add_to_revision(model._default_manager.get(pk=record["pk"]))
 
     def refresh_renditions(self, previous: dict) -> tuple[int, int, list[str]]:
         """Give every photo renditions that match its image; return (built, restored, missing)."""
