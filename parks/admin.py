@@ -1,16 +1,10 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from portal.admin_base import HistoryAdmin, PublishableAdmin, photo_thumbnail
+from portal.admin_base import HistoryAdmin, PhotoThumbnailMixin, PublishableAdmin
 from portal.templatetags.portal_tags import figure, signed_percent
 
 from .models import Area, Honour, Indicator, Industry, Metric, Milestone, Park, ProfileItem
-
-
-class ThumbnailMixin:
-    @admin.display(description=_("图片"))
-    def thumbnail(self, obj):
-        return photo_thumbnail(obj.photo)
 
 
 class PreciseDateColumn:
@@ -42,7 +36,7 @@ class MilestoneInline(admin.TabularInline):
 
 
 @admin.register(Park)
-class ParkAdmin(ThumbnailMixin, PublishableAdmin):
+class ParkAdmin(PhotoThumbnailMixin, PublishableAdmin):
     list_display = ("thumbnail", "name", "level", "approved_on_display", "ordering", "status", "published_at")
     list_display_links = ("thumbnail", "name")
     list_filter = ("status", "level")
@@ -51,7 +45,7 @@ class ParkAdmin(ThumbnailMixin, PublishableAdmin):
     autocomplete_fields = ("photo",)
     inlines = [ProfileItemInline, AreaInline, MilestoneInline]
     fieldsets = (
-        (None, {"fields": ("name", "short_name", "summary", "photo")}),
+        (None, {"fields": ("name", "short_name", "summary", "photo", "photo_preview")}),
         (
             _("批准与级别"),
             {
@@ -83,7 +77,7 @@ class ProfileItemAdmin(HistoryAdmin):
 
 
 @admin.register(Area)
-class AreaAdmin(ThumbnailMixin, PreciseDateColumn, PublishableAdmin):
+class AreaAdmin(PhotoThumbnailMixin, PreciseDateColumn, PublishableAdmin):
     list_display = ("thumbnail", "name", "role", "date_shown", "park", "ordering", "status")
     list_display_links = ("thumbnail", "name")
     list_filter = ("status", "park")
@@ -93,7 +87,7 @@ class AreaAdmin(ThumbnailMixin, PreciseDateColumn, PublishableAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(ThumbnailMixin, PreciseDateColumn, PublishableAdmin):
+class MilestoneAdmin(PhotoThumbnailMixin, PreciseDateColumn, PublishableAdmin):
     list_display = ("thumbnail", "date_shown", "title", "park", "status")
     list_display_links = ("thumbnail", "date_shown", "title")
     list_filter = ("status", "date_precision", "park")

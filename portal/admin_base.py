@@ -66,3 +66,21 @@ def photo_thumbnail(photo, size="thumb", max_height=60):
         round(rendition["width"] * max_height / rendition["height"]),
         max_height,
     )
+
+
+class PhotoThumbnailMixin:
+    """For admins of models with a `photo` foreign key: a list column and a form preview.
+
+    Add "thumbnail" to list_display; "photo_preview" is read-only in every form.
+    """
+
+    @admin.display(description=_("图片"))
+    def thumbnail(self, obj):
+        return photo_thumbnail(obj.photo)
+
+    @admin.display(description=_("图片预览"))
+    def photo_preview(self, obj):
+        return photo_thumbnail(obj.photo, size="card", max_height=160)
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*super().get_readonly_fields(request, obj), "photo_preview")

@@ -17,17 +17,10 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+sys.path.insert(0, str(BASE_DIR))
+
+from scripts.chromium import CHROMIUM, launch  # noqa: E402
+
 VIEWPORT = {"width": 1366, "height": 768}
 
 
@@ -51,7 +44,7 @@ def wait_until_up(url: str, server: subprocess.Popen, timeout: float = 60) -> No
 
 
 def main(output: Path) -> None:
-    if not Path(CHROMIUM).exists():
+    if not CHROMIUM.exists():
         raise SystemExit(f"{CHROMIUM} not found: run `make browser-deps` (as root)")
     with tempfile.TemporaryDirectory(prefix="portal-screenshot-") as workdir:
         env = {
@@ -79,7 +72,7 @@ def main(output: Path) -> None:
             base_url = f"http://127.0.0.1:{port}"
             wait_until_up(f"{base_url}/healthz", server)
             with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                browser = launch(playwright)
                 page = browser.new_page(viewport=VIEWPORT, locale="zh-CN")
                 page.goto(f"{base_url}/", wait_until="networkidle")
                 output.parent.mkdir(parents=True, exist_ok=True)

@@ -161,3 +161,11 @@ def test_a_changed_milestone_can_be_restored_from_its_history(staff_client):
     assert staff_client.post(revision_url, form).status_code == 302
     milestone.refresh_from_db()
     assert milestone.title == "原标题"
+
+
+def test_change_forms_preview_the_chosen_photo(staff_client):
+    milestone = make_milestone(photo=make_photo(caption="预览图"))
+    content = staff_client.get(admin_url(Milestone, "change", milestone.pk)).content.decode()
+    assert 'class="admin-thumb"' in content
+    park_page = staff_client.get(admin_url(Park, "change", milestone.park.pk))
+    assert park_page.status_code == 200
