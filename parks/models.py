@@ -271,9 +271,9 @@ class Indicator(Publishable):
     )
     value = models.DecimalField(_("数值"), max_digits=16, decimal_places=4)
     yoy_change = models.DecimalField(
-        _("同比增长（%）"), max_digits=8, decimal_places=2, null=True, blank=True, help_text=_("例如 9.19 表示同比增长 9.19%。")
+        _("同比增长（%）"), max_digits=8, decimal_places=2, null=True, blank=True, help_text=_("例如 5.2 表示同比增长 5.2%，-3 表示下降 3%。")
     )
-    scope_note = models.CharField(_("统计口径"), max_length=200, blank=True, help_text=_("例如：一区多园口径"))
+    scope_note = models.CharField(_("统计口径"), max_length=200, blank=True, help_text=_("例如：全区口径、规模以上工业口径"))
     note = models.CharField(_("备注"), max_length=300, blank=True)
     featured = models.BooleanField(_("首页展示"), default=False)
 
@@ -324,7 +324,7 @@ class Honour(PreciseDateMixin, Publishable):
     awarded_by = models.CharField(_("授予或批准单位"), max_length=100, blank=True)
     stage = models.CharField(_("进展"), max_length=100, blank=True, help_text=_("例如：通过验收、获批建设、创建单位"))
     holder = models.CharField(_("获得主体"), max_length=200, blank=True, help_text=_("园区本身之外的主体，例如某产业集群"))
-    distinction = models.CharField(_("突出之处"), max_length=200, blank=True, help_text=_("例如：广西唯一"))
+    distinction = models.CharField(_("突出之处"), max_length=200, blank=True, help_text=_("例如：全省唯一、首批"))
     description = models.TextField(_("说明"), blank=True)
     ordering = models.PositiveIntegerField(_("排序"), default=0)
 

@@ -150,7 +150,7 @@ class Photo(SluggedMixin, Publishable):
 class Article(SluggedMixin, Publishable):
     """A feature article: column, headline, subheadline, author, sections and photos."""
 
-    column = models.CharField(_("栏目"), max_length=50, blank=True, help_text=_("例如：园区巡礼"))
+    column = models.CharField(_("栏目"), max_length=50, blank=True, help_text=_("例如：园区动态、专题报道"))
     title = models.CharField(_("标题"), max_length=200)
     subtitle = models.CharField(_("副标题"), max_length=200, blank=True)
     slug = models.SlugField(_("网址别名"), max_length=120, unique=True, blank=True)
