@@ -25,6 +25,8 @@ portal_patterns = (
 urlpatterns = [
     path("", include(portal_patterns)),
     path("park/", include("parks.urls")),
+    path("talent/", include("talent.urls")),
+    path("innovation/", include("innovation.urls")),
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": registry.sitemaps}, name="django.contrib.sitemaps.views.sitemap"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
