@@ -1,5 +1,18 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "innovation"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.InnovationHomeView.as_view(), name="innovation-home"),
+    path("platforms/", views.PlatformListView.as_view(), name="platform-list"),
+    path("platforms/<slug:slug>/", views.PlatformDetailView.as_view(), name="platform-detail"),
+    path("partners/", views.PartnerListView.as_view(), name="partner-list"),
+    path("partners/<slug:slug>/", views.PartnerDetailView.as_view(), name="partner-detail"),
+    path("enterprises/", views.EnterpriseListView.as_view(), name="enterprise-list"),
+    path("enterprises/<slug:slug>/", views.EnterpriseDetailView.as_view(), name="enterprise-detail"),
+    path("events/", views.EventListView.as_view(), name="event-list"),
+    path("achievements/", views.AchievementListView.as_view(), name="achievement-list"),
+    path("cooperation/", views.CooperationListView.as_view(), name="cooperation-list"),
+]

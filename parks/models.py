@@ -209,8 +209,6 @@ class MetricCategory(models.TextChoices):
     RANKING = "ranking", _("综合排名")
     ENTERPRISES = "enterprises", _("高新技术企业")
     INTELLECTUAL_PROPERTY = "ip", _("知识产权")
-    ENTREPRENEURSHIP = "entrepreneurship", _("双创")
-    CAPITAL_MARKET = "capital", _("资本市场")
 
 
 class MetricQuerySet(models.QuerySet):
@@ -271,7 +269,12 @@ class Indicator(Publishable):
     )
     value = models.DecimalField(_("数值"), max_digits=16, decimal_places=4)
     yoy_change = models.DecimalField(
-        _("同比增长（%）"), max_digits=8, decimal_places=2, null=True, blank=True, help_text=_("例如 5.2 表示同比增长 5.2%，-3 表示下降 3%。")
+        _("同比增长（%）"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("例如 5.2 表示同比增长 5.2%，-3 表示下降 3%。"),
     )
     scope_note = models.CharField(_("统计口径"), max_length=200, blank=True, help_text=_("例如：全区口径、规模以上工业口径"))
     note = models.CharField(_("备注"), max_length=300, blank=True)

@@ -44,6 +44,8 @@ class Registry:
     home_blocks: list[HomeBlock] = field(default_factory=list)
     search_sources: list[SearchSource] = field(default_factory=list)
     sitemaps: dict = field(default_factory=dict)
+    sample_models: list = field(default_factory=list)
+    sample_hooks: list[Callable] = field(default_factory=list)
 
     def register_nav(self, item: NavItem) -> None:
         self.nav.append(item)
@@ -59,6 +61,19 @@ class Registry:
 
     def register_sitemaps(self, sitemaps: dict) -> None:
         self.sitemaps.update(sitemaps)
+
+    def register_sample_models(self, models: list, after_load: Callable[[], None] | None = None) -> None:
+        """Models with an `is_sample` flag whose flagged rows `remove_sample_data` deletes.
+
+        Give them in deletion order (children before what they point to). `after_load`, if
+        given, runs after `load_sample_data` has inserted fixtures/sample/*.json, e.g. to place
+        sample dates relative to today.
+        """
+        for model in models:
+            if model not in self.sample_models:
+                self.sample_models.append(model)
+        if after_load is not None and after_load not in self.sample_hooks:
+            self.sample_hooks.append(after_load)
 
 
 registry = Registry()

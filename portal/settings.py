@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django_filters",
     "reversion",
     "csp",
+    "django_ratelimit",
 ]
 
 MIDDLEWARE = [
@@ -212,6 +213,45 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
+
+# Cache, shared by every process in production: DJANGO_CACHE_URL=redis://host:6379/0 (Django's
+# RedisCache, needs the `redis` package) or memcached://host:11211 (PyMemcacheCache, needs
+# `pymemcache`). Unset: a per-process LocMemCache, fine for development and tests.
+CACHE_URL = os.environ.get("DJANGO_CACHE_URL", "")
+if CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+elif CACHE_URL.startswith("memcached://"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache",
+            "LOCATION": CACHE_URL.removeprefix("memcached://"),
+        }
+    }
+elif CACHE_URL:
+    raise ImproperlyConfigured("DJANGO_CACHE_URL must start with redis://, rediss:// or memcached://.")
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Rate limits (django-ratelimit, on the default cache) for the public nomination form and the
+# status lookup. django_ratelimit.E003/W001 flag LocMemCache (not shared between processes) and
+# Django's own RedisCache (atomic, but not on its list): with the local cache the limits hold
+# per process only, which is what a single development server needs (README, "Rate limits").
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_NOMINATION_RATE = os.environ.get("PORTAL_NOMINATION_RATE", "5/h")
+RATELIMIT_LOOKUP_RATE = os.environ.get("PORTAL_LOOKUP_RATE", "30/h")
+# Behind nginx every request comes from 127.0.0.1: name the header carrying the client's address
+# (e.g. HTTP_X_REAL_IP with `proxy_set_header X-Real-IP $remote_addr;`).
+RATELIMIT_IP_META_KEY = os.environ.get("DJANGO_RATELIMIT_IP_META_KEY", "") or None
+SILENCED_SYSTEM_CHECKS = []
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache":
+    SILENCED_SYSTEM_CHECKS += ["django_ratelimit.E003", "django_ratelimit.W001"]
+elif CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    SILENCED_SYSTEM_CHECKS += ["django_ratelimit.W001"]
+
+# Nominations: supporting PDFs are checked by content and size, and stored outside MEDIA_ROOT
+# (which may be public); staff download them through the admin.
+NOMINATION_MAX_UPLOAD_BYTES = int(os.environ.get("PORTAL_NOMINATION_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
+NOMINATION_UPLOAD_ROOT = Path(os.environ.get("PORTAL_PRIVATE_ROOT", BASE_DIR / "private"))
 
 PORTAL_PAGE_SIZE = 20
 # A CJK font for the placeholder images load_initial_data draws (found automatically if unset).

@@ -82,6 +82,13 @@ LIST_PAGES = {
     "parks:industry-list": ["role", "page"],
     "parks:indicator-list": ["metric", "category", "year", "page"],
     "parks:honour-list": ["level", "q", "page"],
+    "innovation:innovation-home": ["page"],
+    "innovation:platform-list": ["kind", "partner", "state", "field", "q", "page"],
+    "innovation:partner-list": ["kind", "country", "q", "page"],
+    "innovation:enterprise-list": ["flag", "stage", "platform", "q", "page"],
+    "innovation:event-list": ["kind", "year", "q", "page"],
+    "innovation:achievement-list": ["kind", "q", "page"],
+    "innovation:cooperation-list": ["scope", "state", "country", "q", "page"],
 }
 
 

@@ -141,7 +141,7 @@ def test_empty_results_say_so(client, url_name, timeline):
     params = {
         "milestone-list": {"q": "没有这样的事"},
         "honour-list": {"q": "没有这样的荣誉"},
-        "indicator-list": {"category": MetricCategory.CAPITAL_MARKET},
+        "indicator-list": {"category": MetricCategory.INTELLECTUAL_PROPERTY},
     }[url_name.split(":")[1]]
     content = get(client, url_name, params)
     assert "没有符合筛选条件的内容" in content

@@ -52,7 +52,7 @@ def populate(park, n):
         make_milestone(park=park, title=f"大事{i}", date=date(1992 + i % 30, 1, 1), photo=photo)
         make_industry(park=park, name=f"产业{i}", role=list(IndustryRole)[i % 2])
         make_honour(park=park, name=f"荣誉{i}", level=list(HonourLevel)[i % 4], date=date(2017, 1, 1))
-        metric = make_metric(name=f"指标{park.pk}-{i}", category=list(MetricCategory)[i % 7])
+        metric = make_metric(name=f"指标{park.pk}-{i}", category=list(MetricCategory)[i % len(MetricCategory)])
         for year in (2016, 2017):
             make_indicator(park=park, metric=metric, year=year, value=f"{i}.5", yoy_change="1.5", featured=True)
 

@@ -1,0 +1,177 @@
+"""FilterSets for the innovation section's lists.
+
+Many-to-many facets (partner, field, qualification, platform, country) and the text search
+filter through `pk__in` subqueries, so a row matching twice is still listed once and the list
+keeps its query count however many links a row has.
+"""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_filters.constants import EMPTY_VALUES
+
+from portal.filters import SlugChoiceFilter, TextSearchFilterSet
+
+from .models import (
+    Achievement,
+    AchievementKind,
+    CapitalStage,
+    Cooperation,
+    CooperationScope,
+    CooperationState,
+    Enterprise,
+    Event,
+    EventKind,
+    PartnerInstitution,
+    PartnerKind,
+    Platform,
+    PlatformKind,
+    PlatformState,
+    Qualification,
+    TechField,
+)
+
+
+class SubquerySearchFilterSet(TextSearchFilterSet):
+    """`q` over own and related fields, answered as `pk__in (…)`: no duplicate rows."""
+
+    def filter_text(self, queryset, name, value):
+        condition = Q()
+        for field_name in self.text_fields:
+            condition |= Q(**{f"{field_name}__icontains": value})
+        return queryset.filter(pk__in=queryset.model._default_manager.filter(condition).values("pk"))
+
+
+def related_subquery(queryset, lookup, value):
+    """Rows linked to `value` through the many-to-many `lookup`, each row once."""
+    return queryset.filter(pk__in=queryset.model._default_manager.filter(**{lookup: value}).values("pk"))
+
+
+class ManyToManySlugFilter(SlugChoiceFilter):
+    """A slug choice over a many-to-many relation, filtered as a subquery (one row per match)."""
+
+    def filter(self, qs, value):
+        if value in EMPTY_VALUES:
+            return qs
+        return related_subquery(qs, self.field_name, value)
+
+
+def published_partners(request):
+    return PartnerInstitution.objects.published()
+
+
+def published_platforms(request):
+    return Platform.objects.published()
+
+
+def countries_of(partners) -> list[tuple[str, str]]:
+    countries = partners.exclude(country="").order_by("country").values_list("country", flat=True).distinct()
+    return [(country, country) for country in countries]
+
+
+class PlatformFilter(SubquerySearchFilterSet):
+    text_fields = ("name", "summary", "body", "state_note", "partners__name", "tech_fields__name")
+
+    kind = django_filters.ChoiceFilter(label=_("类型"), choices=PlatformKind.choices, empty_label=_("全部类型"))
+    partner = ManyToManySlugFilter(
+        label=_("合作机构"), field_name="partners", queryset=published_partners, to_field_name="slug", empty_label=_("全部机构")
+    )
+    state = django_filters.ChoiceFilter(label=_("进展"), choices=PlatformState.choices, empty_label=_("全部进展"))
+    field = ManyToManySlugFilter(
+        label=_("技术领域"),
+        field_name="tech_fields",
+        queryset=TechField.objects.all(),
+        to_field_name="slug",
+        empty_label=_("全部领域"),
+    )
+
+    class Meta:
+        model = Platform
+        fields = ["kind", "partner", "state", "field", "q"]
+
+
+class PartnerFilter(SubquerySearchFilterSet):
+    text_fields = ("name", "short_name", "city", "country", "description")
+
+    kind = django_filters.ChoiceFilter(label=_("类型"), choices=PartnerKind.choices, empty_label=_("全部类型"))
+    country = django_filters.ChoiceFilter(label=_("国家"), choices=[], empty_label=_("全部国家"))
+
+    class Meta:
+        model = PartnerInstitution
+        fields = ["kind", "country", "q"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["country"].extra["choices"] = countries_of(PartnerInstitution.objects.published())
+
+
+class EnterpriseFilter(SubquerySearchFilterSet):
+    text_fields = ("name", "short_name", "sector", "description")
+
+    flag = ManyToManySlugFilter(
+        label=_("资质"),
+        field_name="qualifications",
+        queryset=Qualification.objects.all(),
+        to_field_name="slug",
+        empty_label=_("全部资质"),
+    )
+    stage = django_filters.ChoiceFilter(
+        label=_("资本市场进程"), field_name="capital_stage", choices=CapitalStage.choices, empty_label=_("全部")
+    )
+    platform = ManyToManySlugFilter(
+        label=_("孵化平台"),
+        field_name="incubated_at",
+        queryset=published_platforms,
+        to_field_name="slug",
+        empty_label=_("全部平台"),
+    )
+
+    class Meta:
+        model = Enterprise
+        fields = ["flag", "stage", "platform", "q"]
+
+
+class EventFilter(SubquerySearchFilterSet):
+    text_fields = ("name", "organisers", "description")
+
+    kind = django_filters.ChoiceFilter(label=_("类型"), choices=EventKind.choices, empty_label=_("全部类型"))
+    year = django_filters.ChoiceFilter(label=_("年份"), choices=[], empty_label=_("全部年份"))
+
+    class Meta:
+        model = Event
+        fields = ["kind", "year", "q"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        years = Event.objects.published().order_by("-year").values_list("year", flat=True).distinct()
+        self.filters["year"].extra["choices"] = [(year, _("%(year)s年") % {"year": year}) for year in years]
+
+
+class AchievementFilter(SubquerySearchFilterSet):
+    text_fields = ("title", "parties", "venue", "distinction", "description", "enterprise__name")
+
+    kind = django_filters.ChoiceFilter(label=_("类型"), choices=AchievementKind.choices, empty_label=_("全部类型"))
+
+    class Meta:
+        model = Achievement
+        fields = ["kind", "q"]
+
+
+class CooperationFilter(SubquerySearchFilterSet):
+    text_fields = ("title", "agreement", "partner_note", "distinction", "description", "partners__name")
+
+    scope = django_filters.ChoiceFilter(label=_("范围"), choices=CooperationScope.choices, empty_label=_("全部"))
+    state = django_filters.ChoiceFilter(label=_("进展"), choices=CooperationState.choices, empty_label=_("全部进展"))
+    country = django_filters.ChoiceFilter(label=_("国家"), choices=[], empty_label=_("全部国家"), method="filter_country")
+
+    class Meta:
+        model = Cooperation
+        fields = ["scope", "state", "country", "q"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        partners = PartnerInstitution.objects.published().filter(cooperations__in=Cooperation.objects.published())
+        self.filters["country"].extra["choices"] = countries_of(partners)
+
+    def filter_country(self, queryset, name, value):
+        return related_subquery(queryset, "partners__country", value)

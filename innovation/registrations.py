@@ -1,0 +1,42 @@
+"""What the innovation section offers the portal shell: nav, a home block, search, sitemaps.
+
+Read by InnovationConfig.ready(); the portal itself never imports this section.
+"""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from portal.registry import HomeBlock, NavItem, SearchSource
+
+from .models import Achievement, Cooperation, Enterprise, Event, InnovationFigure, PartnerInstitution, Platform
+from .sitemaps import sitemaps  # noqa: F401  (re-exported for InnovationConfig.ready)
+
+nav_items = [NavItem(_("创新创业"), "innovation:innovation-home", order=30)]
+
+
+def figures_context(request) -> dict:
+    """Featured programme figures (双创) of the latest year with any."""
+    figures = list(InnovationFigure.objects.published().filter(featured=True).order_by("-year", "group", "ordering", "pk"))
+    year = figures[0].year if figures else None
+    return {
+        "title": _("双创成果"),
+        "figures": [figure for figure in figures if figure.year == year],
+        "year": year,
+        "more_url": reverse("innovation:innovation-home"),
+        "platforms_url": reverse("innovation:platform-list"),
+    }
+
+
+home_blocks = [HomeBlock("innovation-figures", "innovation/blocks/_figures.html", figures_context, order=30)]
+
+
+search_sources = [
+    SearchSource(_("创新平台"), lambda: Platform.objects.published(), ("name", "summary", "body", "partners__name"), order=40),
+    SearchSource(_("合作机构"), lambda: PartnerInstitution.objects.published(), ("name", "short_name", "description"), order=41),
+    SearchSource(_("企业"), lambda: Enterprise.objects.published(), ("name", "short_name", "sector", "description"), order=42),
+    SearchSource(_("双创活动"), lambda: Event.objects.published(), ("name", "organisers", "description"), order=43),
+    SearchSource(_("创新成果"), lambda: Achievement.objects.published(), ("title", "parties", "venue", "description"), order=44),
+    SearchSource(
+        _("对外合作"), lambda: Cooperation.objects.published(), ("title", "agreement", "description", "partners__name"), order=45
+    ),
+]

@@ -1,0 +1,173 @@
+"""Public pages of the innovation section. Querysets start from `.published()` (through the
+portal's generic views) and prefetch only published related rows, so every page runs a fixed
+number of queries however many rows, partners or photos it shows."""
+
+from django.db.models import Prefetch
+from django.views.generic import TemplateView
+
+from portal.generic import PublishedDetailView, PublishedListView
+from portal.models import Photo
+
+from .filters import AchievementFilter, CooperationFilter, EnterpriseFilter, EventFilter, PartnerFilter, PlatformFilter
+from .models import (
+    Achievement,
+    CapitalStage,
+    Cooperation,
+    Enterprise,
+    Event,
+    FigureGroup,
+    InnovationFigure,
+    PartnerInstitution,
+    Platform,
+    Policy,
+    PolicyTopic,
+)
+
+
+def published_partners():
+    return Prefetch("partners", queryset=PartnerInstitution.objects.published())
+
+
+def published_platforms(lookup="platforms"):
+    return Prefetch(lookup, queryset=Platform.objects.published())
+
+
+def published_photos():
+    return Prefetch("photos", queryset=Photo.objects.published())
+
+
+def figure_groups(figures) -> list[dict]:
+    """Figures grouped in the order groups are declared: [{group, label, figures}]."""
+    figures = list(figures)
+    return [
+        {"group": group.value, "label": group.label, "figures": [figure for figure in figures if figure.group == group]}
+        for group in FigureGroup
+        if any(figure.group == group for figure in figures)
+    ]
+
+
+class InnovationHomeView(TemplateView):
+    """The section's landing page: 双创 figures, the capital-market pipeline, platforms, and
+    the way to every list."""
+
+    template_name = "innovation/innovation_home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        figures = InnovationFigure.objects.published()
+        groups = figure_groups(figures)
+        context["figure_groups"] = [group for group in groups if group["group"] != FigureGroup.CAPITAL_MARKET]
+        context["capital_figures"] = [figure for figure in figures if figure.group == FigureGroup.CAPITAL_MARKET]
+        context["capital_policies"] = list(Policy.objects.published().filter(topic=PolicyTopic.CAPITAL_MARKET))
+        pipeline = Enterprise.objects.published().exclude(capital_stage="").order_by("capital_stage", "ordering", "pk")
+        context["pipeline"] = [
+            {"stage": stage.value, "label": stage.label, "enterprises": [e for e in pipeline if e.capital_stage == stage]}
+            for stage in CapitalStage
+            if any(e.capital_stage == stage for e in pipeline)
+        ]
+        context["platforms"] = Platform.objects.published().prefetch_related(published_partners())
+        context["events"] = Event.objects.published()[:5]
+        context["achievements"] = Achievement.objects.published().select_related("enterprise")[:3]
+        context["cooperations"] = Cooperation.objects.published().prefetch_related(published_partners())
+        return context
+
+
+class PlatformListView(PublishedListView):
+    model = Platform
+    filterset_class = PlatformFilter
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related(published_partners(), "tech_fields")
+
+
+class PlatformDetailView(PublishedDetailView):
+    model = Platform
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .prefetch_related(
+                published_partners(),
+                "tech_fields",
+                published_photos(),
+                Prefetch("enterprises", queryset=Enterprise.objects.published()),
+            )
+        )
+
+
+class PartnerListView(PublishedListView):
+    model = PartnerInstitution
+    template_name = "innovation/partner_list.html"
+    filterset_class = PartnerFilter
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related(published_platforms())
+
+
+class PartnerDetailView(PublishedDetailView):
+    model = PartnerInstitution
+    template_name = "innovation/partner_detail.html"
+    context_object_name = "partner"
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .prefetch_related(
+                Prefetch("platforms", queryset=Platform.objects.published().prefetch_related("tech_fields")),
+                Prefetch("cooperations", queryset=Cooperation.objects.published()),
+            )
+        )
+
+
+class EnterpriseListView(PublishedListView):
+    model = Enterprise
+    filterset_class = EnterpriseFilter
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("qualifications", published_platforms("incubated_at"))
+
+
+class EnterpriseDetailView(PublishedDetailView):
+    model = Enterprise
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .prefetch_related(
+                "qualifications",
+                published_platforms("incubated_at"),
+                Prefetch("achievements", queryset=Achievement.objects.published()),
+            )
+        )
+
+
+class EventListView(PublishedListView):
+    model = Event
+    filterset_class = EventFilter
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related(published_photos())
+
+
+class AchievementListView(PublishedListView):
+    model = Achievement
+    filterset_class = AchievementFilter
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("enterprise")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["transfer_figures"] = InnovationFigure.objects.published().filter(group=FigureGroup.TECH_TRANSFER)
+        return context
+
+
+class CooperationListView(PublishedListView):
+    model = Cooperation
+    filterset_class = CooperationFilter
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related(published_partners(), "tech_fields")

@@ -1,0 +1,57 @@
+"""What the talent section offers the portal shell: nav, home block, search, sitemaps, sample data.
+
+Read by TalentConfig.ready(); the portal itself never imports this section.
+"""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from portal.registry import HomeBlock, NavItem, SearchSource
+
+from .models import (
+    Award,
+    AwardCategory,
+    AwardCycle,
+    Expert,
+    ExpertProgramme,
+    Laureate,
+    Nomination,
+)
+from .sample import place_sample_cycles
+from .sitemaps import sitemaps  # noqa: F401  (re-exported for TalentConfig.ready)
+
+nav_items = [
+    NavItem(_("人才奖项"), "talent:award-list", order=30),
+    NavItem(_("专家服务"), "talent:expert-list", order=31),
+]
+
+
+def open_calls_context(request) -> dict:
+    """Cycles open for nominations now, soonest deadline first."""
+    cycles = (
+        AwardCycle.objects.published()
+        .open_now()
+        .filter(award__in=Award.objects.published())
+        .select_related("award")
+        .order_by("nomination_closes")
+    )
+    return {"title": _("正在接受提名"), "cycles": list(cycles), "more_url": reverse("talent:award-list")}
+
+
+home_blocks = [HomeBlock("talent-open-calls", "talent/blocks/_open_calls.html", open_calls_context, order=15)]
+
+search_sources = [
+    SearchSource(_("人才奖项"), lambda: Award.objects.published(), ("name", "summary", "description", "organiser"), order=30),
+    SearchSource(
+        _("获奖者"),
+        lambda: Laureate.objects.published().filter(cycle__in=AwardCycle.objects.published()),
+        ("name", "organisation", "citation"),
+        order=31,
+    ),
+    SearchSource(_("专家"), lambda: Expert.objects.published(), ("name", "institution", "bio", "fields__name"), order=32),
+    SearchSource(_("专家服务项目"), lambda: ExpertProgramme.objects.published(), ("name", "summary", "outcomes"), order=33),
+]
+
+# Deletion order for remove_sample_data: children before what they point to.
+sample_models = [Nomination, Laureate, AwardCycle, AwardCategory, Award, Expert]
+sample_after_load = place_sample_cycles

@@ -1,0 +1,294 @@
+"""Public pages of the talent section: awards, laureates, the nomination form and its status
+lookup, the experts directory. Lists start from `.published()` (through the portal's generic
+views) and carry their joins and prefetches, so each page runs a fixed number of queries.
+Nominations are never listed publicly: a nominator sees one, by reference *and* e-mail."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.cache import never_cache
+from django_ratelimit import ALL
+from django_ratelimit.core import is_ratelimited
+
+from portal.generic import PublishedDetailView, PublishedListView
+
+from .filters import AwardFilter, ExpertFilter, LaureateFilter
+from .forms import NominationForm, StatusLookupForm
+from .ics import deadline_calendar
+from .models import (
+    Award,
+    AwardCategory,
+    AwardCycle,
+    CycleStatus,
+    Expert,
+    ExpertField,
+    ExpertProgramme,
+    ExpertService,
+    Laureate,
+    Nomination,
+)
+from .services import DuplicateNomination, NominationClosed, submit_nomination
+
+SESSION_REFERENCE_KEY = "talent.submitted_nomination"
+
+
+def published_cycles():
+    return AwardCycle.objects.published()
+
+
+def ratelimited_response(request, status=429):
+    response = render(request, "talent/ratelimited.html", status=status)
+    response["Retry-After"] = "3600"
+    return response
+
+
+def limited(request, group: str, rate: str) -> bool:
+    """Count this request against the client's limit for `group`; True when over it."""
+    return is_ratelimited(request, group=group, key="ip", rate=rate, method=ALL, increment=True)
+
+
+# --- awards ---------------------------------------------------------------------------------
+
+
+class AwardListView(PublishedListView):
+    model = Award
+    filterset_class = AwardFilter
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .with_current_phase()
+            .prefetch_related(
+                "categories",
+                Prefetch(
+                    "cycles",
+                    queryset=published_cycles().order_by("-nomination_opens"),
+                    to_attr="published_cycles",
+                ),
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["phase_choices"] = CycleStatus.choices
+        return context
+
+
+def banner_for(award: Award, cycles: list[AwardCycle]) -> dict:
+    """What a nominator needs first: the open cycle and its deadline, else when the next comes."""
+    open_cycle = next((cycle for cycle in cycles if cycle.phase == CycleStatus.OPEN), None)
+    if open_cycle:
+        return {"kind": "open", "cycle": open_cycle}
+    upcoming = [cycle for cycle in cycles if cycle.phase == CycleStatus.UPCOMING]
+    if upcoming:
+        return {"kind": "upcoming", "cycle": min(upcoming, key=lambda cycle: cycle.nomination_opens)}
+    if cycles:
+        latest = max(cycles, key=lambda cycle: cycle.nomination_opens)
+        return {"kind": "expected", "year": latest.year + award.frequency_years, "cycle": latest}
+    return {"kind": "none"}
+
+
+class AwardDetailView(PublishedDetailView):
+    model = Award
+
+    def get_queryset(self):
+        laureates = Laureate.objects.published().select_related("category", "photo")
+        return (
+            super()
+            .get_queryset()
+            .prefetch_related(
+                "categories",
+                Prefetch(
+                    "cycles",
+                    queryset=published_cycles().order_by("-nomination_opens").prefetch_related(Prefetch("laureates", laureates)),
+                    to_attr="published_cycles",
+                ),
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        cycles = self.object.published_cycles
+        context["banner"] = banner_for(self.object, cycles)
+        context["past_cycles"] = [cycle for cycle in cycles if cycle.phase in (CycleStatus.REVIEW, CycleStatus.ANNOUNCED)]
+        context["has_sample"] = self.object.is_sample or any(cycle.is_sample for cycle in cycles)
+        return context
+
+
+class LaureateListView(PublishedListView):
+    model = Laureate
+    filterset_class = LaureateFilter
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .filter(cycle__in=published_cycles(), cycle__award__in=Award.objects.published())
+            .select_related("cycle__award", "category", "photo")
+        )
+
+
+def cycle_calendar(request, pk):
+    """/talent/cycles/<pk>/deadline.ics: the nomination deadline for a calendar."""
+    cycle = get_object_or_404(published_cycles().filter(award__in=Award.objects.published()).select_related("award"), pk=pk)
+    award_url = request.build_absolute_uri(cycle.award.get_absolute_url())
+    body = deadline_calendar(
+        uid=f"talent-cycle-{cycle.pk}-deadline@{request.get_host().split(':')[0]}",
+        summary=_("%(award)s 第%(edition)s届 提名截止") % {"award": cycle.award.name, "edition": cycle.edition},
+        description=_("提名截止时间：%(deadline)s（北京时间）。%(url)s")
+        % {"deadline": timezone.localtime(cycle.nomination_closes).strftime("%Y-%m-%d %H:%M"), "url": award_url},
+        url=award_url,
+        deadline=cycle.nomination_closes,
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="nomination-deadline-{cycle.pk}.ics"'
+    return response
+
+
+# --- nominations ----------------------------------------------------------------------------
+
+
+@method_decorator(never_cache, name="dispatch")
+class NominationCreateView(View):
+    """The public nomination form of an award's open cycle; closed (and refusing POST) otherwise."""
+
+    template_name = "talent/nomination_form.html"
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.award = get_object_or_404(Award.objects.published(), slug=kwargs["slug"])
+        self.cycle = published_cycles().open_now().filter(award=self.award).order_by("nomination_closes").first()
+        if self.cycle is not None:
+            self.cycle.award = self.award
+
+    def closed(self, request, status=200):
+        context = {"award": self.award, "banner": banner_for(self.award, list(published_cycles().filter(award=self.award)))}
+        return render(request, "talent/nomination_closed.html", context, status=status)
+
+    def render_form(self, request, form, status=200):
+        categories = list(AwardCategory.objects.filter(award=self.award))
+        context = {"award": self.award, "cycle": self.cycle, "form": form, "categories": categories}
+        return render(request, self.template_name, context, status=status)
+
+    def get(self, request, *args, **kwargs):
+        if self.cycle is None:
+            return self.closed(request)
+        return self.render_form(request, NominationForm(cycle=self.cycle))
+
+    def post(self, request, *args, **kwargs):
+        if self.cycle is None:
+            return self.closed(request, status=403)
+        if limited(request, "talent.nominate", settings.RATELIMIT_NOMINATION_RATE):
+            return ratelimited_response(request)
+        form = NominationForm(request.POST, request.FILES, cycle=self.cycle)
+        if not form.is_valid():
+            return self.render_form(request, form)
+        data = form.cleaned_data
+        try:
+            nomination = submit_nomination(
+                cycle=self.cycle,
+                category=data["category"],
+                nominee_name=data["nominee_name"],
+                nominee_organisation=data["nominee_organisation"],
+                statement=data["statement"],
+                document=data["supporting_document"],
+                nominator_name=data["nominator_name"],
+                nominator_email=data["nominator_email"],
+                nominator_phone=data["nominator_phone"],
+                form_token=data["form_token"],
+                status_url=request.build_absolute_uri(reverse("talent:nomination-status")),
+            )
+        except NominationClosed as error:
+            messages.error(request, error.message)
+            return self.closed(request, status=403)
+        except DuplicateNomination as duplicate:
+            if duplicate.same_form:
+                # The same form sent twice (double click, reload): show the first submission.
+                request.session[SESSION_REFERENCE_KEY] = duplicate.nomination.reference
+                messages.info(request, _("这份提名已经提交过，不会重复受理。"))
+                return redirect("talent:nomination-submitted")
+            form.add_error(
+                None,
+                _("您已经在本届为这位被提名人提交过该类别的提名，无需重复提交。可凭受理编号和邮箱查询进展。"),
+            )
+            return self.render_form(request, form)
+        request.session[SESSION_REFERENCE_KEY] = nomination.reference
+        return redirect("talent:nomination-submitted")
+
+
+@never_cache
+def nomination_submitted(request):
+    """The confirmation page: only the browser that submitted knows which nomination it was."""
+    reference = request.session.get(SESSION_REFERENCE_KEY)
+    nomination = (
+        Nomination.objects.select_related("cycle__award", "category").filter(reference=reference).first() if reference else None
+    )
+    if nomination is None:
+        raise Http404(_("没有刚提交的提名。"))
+    return render(request, "talent/nomination_submitted.html", {"nomination": nomination})
+
+
+@never_cache
+def nomination_status(request):
+    """Status by reference *and* e-mail (POST, so neither lands in logs); one generic answer
+    for every wrong combination, so nobody can probe which references exist."""
+    nomination = None
+    not_found = False
+    if request.method == "POST":
+        if limited(request, "talent.lookup", settings.RATELIMIT_LOOKUP_RATE):
+            return ratelimited_response(request)
+        form = StatusLookupForm(request.POST)
+        if form.is_valid():
+            nomination = form.find()
+            not_found = nomination is None
+    else:
+        form = StatusLookupForm()
+    context = {"form": form, "nomination": nomination, "not_found": not_found}
+    return render(request, "talent/nomination_status.html", context, status=200)
+
+
+# --- experts --------------------------------------------------------------------------------
+
+
+def published_experts():
+    return Expert.objects.published()
+
+
+class ExpertListView(PublishedListView):
+    model = Expert
+    filterset_class = ExpertFilter
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("photo")
+            .prefetch_related(Prefetch("fields", queryset=ExpertField.objects.all()))
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        now = timezone.now()
+        published = Q(experts__status="published", experts__published_at__lte=now)
+        context["field_counts"] = ExpertField.objects.annotate(expert_count=Count("experts", filter=published)).filter(
+            expert_count__gt=0
+        )
+        context["programmes"] = ExpertProgramme.objects.published().prefetch_related(
+            "partners", "fields", Prefetch("services", queryset=ExpertService.objects.all())
+        )
+        return context
+
+
+class ExpertDetailView(PublishedDetailView):
+    model = Expert
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("photo", "programme").prefetch_related("fields", "services")
