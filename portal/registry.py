@@ -6,7 +6,9 @@ portal never imports a section and a new section touches no shared code.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from importlib import import_module
 
+from django.apps import AppConfig
 from django.db.models import QuerySet
 
 
@@ -75,5 +77,26 @@ class Registry:
         if after_load is not None and after_load not in self.sample_hooks:
             self.sample_hooks.append(after_load)
 
+    def register_section(self, registrations) -> None:
+        """Everything a section's `registrations` module offers; each name is optional:
+        nav_items, home_blocks, search_sources, sitemaps, sample_models, sample_after_load."""
+        for item in getattr(registrations, "nav_items", ()):
+            self.register_nav(item)
+        for block in getattr(registrations, "home_blocks", ()):
+            self.register_home_block(block)
+        for source in getattr(registrations, "search_sources", ()):
+            self.register_search(source)
+        self.register_sitemaps(getattr(registrations, "sitemaps", {}))
+        sample_models = getattr(registrations, "sample_models", ())
+        if sample_models:
+            self.register_sample_models(sample_models, after_load=getattr(registrations, "sample_after_load", None))
+
 
 registry = Registry()
+
+
+class SectionConfig(AppConfig):
+    """AppConfig of a section: on ready, registers what its `registrations` module offers."""
+
+    def ready(self):
+        registry.register_section(import_module(f"{self.name}.registrations"))
