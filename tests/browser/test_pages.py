@@ -97,3 +97,25 @@ def test_public_page(live_server, article_content, open_page, name, viewport):
     if name == "gallery":
         found += check_gallery_captions(page)
     assert not found, f"{name} page at {viewport} size:\n" + "\n".join(found)
+
+
+TALENT_PAGES = {
+    "awards": "talent:award-list",
+    "laureates": "talent:laureate-list",
+    "experts": "talent:expert-list",
+}
+
+
+@pytest.fixture
+def article_and_sample_content(article_content):
+    call_command("load_sample_data", stdout=io.StringIO())
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "mobile"])
+@pytest.mark.parametrize("name", list(TALENT_PAGES))
+def test_talent_page_with_sample_content(live_server, article_and_sample_content, open_page, name, viewport):
+    page, problems = open_page(viewport)
+    found = check_page(page, problems, live_server.url + reverse(TALENT_PAGES[name]), f"{name}-{viewport}")
+    if not page.locator("main", has_text="示例").first.is_visible():
+        found.append("sample content is not badged 示例")
+    assert not found, f"{name} page at {viewport} size:\n" + "\n".join(found)
