@@ -215,7 +215,7 @@ LOGGING = {
 }
 
 # Cache, shared by every process in production: DJANGO_CACHE_URL=redis://host:6379/0 (Django's
-# RedisCache, needs the `redis` package) or memcached://host:11211 (PyMemcacheCache, needs
+# RedisCache; the `redis` client is in requirements.txt) or memcached://host:11211 (PyMemcacheCache, needs
 # `pymemcache`). Unset: a per-process LocMemCache, fine for development and tests.
 CACHE_URL = os.environ.get("DJANGO_CACHE_URL", "")
 if CACHE_URL.startswith(("redis://", "rediss://")):
