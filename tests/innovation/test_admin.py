@@ -16,6 +16,7 @@ from innovation.models import (
     TechField,
 )
 from portal.publishing import Status
+from tests.admin_helpers import admin_url, assert_publish_action_records_a_version
 from tests.factories import make_photo
 from tests.innovation.factories_innovation import (
     make_achievement,
@@ -69,10 +70,6 @@ def rows():
     }
 
 
-def admin_url(model, view, *args):
-    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
-
-
 def test_every_innovation_model_is_registered_with_history_and_search():
     for model in MODELS:
         model_admin = admin.site._registry[model]
@@ -122,15 +119,7 @@ def test_platform_form_edits_incubated_enterprises_inline(staff_client, rows):
 
 @pytest.mark.parametrize("model", PUBLISHABLE, ids=lambda model: model.__name__)
 def test_publish_action_publishes_and_records_a_version(staff_client, rows, model):
-    obj = rows[model]
-    obj.status = Status.DRAFT
-    obj.save()
-    before = Version.objects.get_for_object(obj).count()
-    response = staff_client.post(admin_url(model, "changelist"), {"action": "publish", "_selected_action": [obj.pk]}, follow=True)
-    assert response.status_code == 200
-    obj.refresh_from_db()
-    assert obj.status == Status.PUBLISHED
-    assert Version.objects.get_for_object(obj).count() == before + 1
+    assert_publish_action_records_a_version(staff_client, rows[model])
 
 
 def test_unpublish_hides_a_platform_from_the_public(staff_client, client):

@@ -7,6 +7,7 @@ from reversion.models import Version
 
 from parks.models import Area, Honour, Indicator, Industry, Metric, Milestone, Park, ProfileItem
 from portal.publishing import Status
+from tests.admin_helpers import admin_url, assert_publish_action_records_a_version
 from tests.factories import make_honour, make_indicator, make_metric, make_milestone, make_park, make_photo
 from tests.parks.factories_parks import make_area, make_industry, make_profile_item
 
@@ -30,10 +31,6 @@ def rows():
         Indicator: make_indicator(park=park),
         Honour: make_honour(park=park),
     }
-
-
-def admin_url(model, view, *args):
-    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
 
 
 def test_every_park_model_is_registered_with_history():
@@ -80,15 +77,7 @@ def test_indicator_changelist_shows_value_unit_and_yoy(staff_client):
 
 @pytest.mark.parametrize("model", [Park, Area, Milestone, Industry, Indicator, Honour], ids=lambda model: model.__name__)
 def test_publish_action_publishes_and_records_a_version(staff_client, rows, model):
-    obj = rows[model]
-    obj.status = Status.DRAFT
-    obj.save()
-    before = Version.objects.get_for_object(obj).count()
-    response = staff_client.post(admin_url(model, "changelist"), {"action": "publish", "_selected_action": [obj.pk]}, follow=True)
-    assert response.status_code == 200
-    obj.refresh_from_db()
-    assert obj.status == Status.PUBLISHED
-    assert Version.objects.get_for_object(obj).count() == before + 1
+    assert_publish_action_records_a_version(staff_client, rows[model])
 
 
 def test_unpublish_action_hides_a_row_from_the_public(staff_client, client):

@@ -18,6 +18,7 @@ from talent.models import (
     Nomination,
     NominationStatus,
 )
+from tests.admin_helpers import admin_url
 from tests.factories import make_photo
 from tests.talent.factories_talent import (
     make_category,
@@ -54,10 +55,6 @@ def rows():
         ExpertProgramme: programme,
         Expert: make_expert(fields=[field], services=[service], programme=programme, photo=photo),
     }
-
-
-def admin_url(model, view, *args):
-    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
 
 
 def test_every_talent_model_is_registered_with_history():
