@@ -54,12 +54,15 @@ class NominationForm(forms.Form):
             self.initial.setdefault("form_token", new_form_token())
 
     def clean_form_token(self):
+        """The token's random part (what the database keeps unique), once its signature holds."""
         token = self.cleaned_data["form_token"]
         try:
-            signing.loads(token, salt=FORM_TOKEN_SALT, max_age=FORM_TOKEN_MAX_AGE)
+            nonce = signing.loads(token, salt=FORM_TOKEN_SALT, max_age=FORM_TOKEN_MAX_AGE)
         except signing.BadSignature:
             raise forms.ValidationError(_("表单已过期，请刷新页面后重新填写。"), code="bad_token") from None
-        return token
+        if not isinstance(nonce, str) or not nonce or len(nonce) > 64:
+            raise forms.ValidationError(_("表单已过期，请刷新页面后重新填写。"), code="bad_token")
+        return nonce
 
     def clean_nominator_email(self):
         return self.cleaned_data["nominator_email"].strip().lower()
