@@ -60,6 +60,7 @@ def main(output: Path) -> None:
 
         manage("migrate", "--noinput", stdout=subprocess.DEVNULL)
         manage("load_initial_data")
+        manage("load_sample_data")  # as `make run` does
         port = free_port()
         server = subprocess.Popen(
             [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
