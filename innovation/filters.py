@@ -6,11 +6,9 @@ keeps its query count however many links a row has.
 """
 
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django_filters.constants import EMPTY_VALUES
 
-from portal.filters import SlugChoiceFilter, TextSearchFilterSet
+from portal.filters import ManyToManySlugFilter, TextSearchFilterSet, related_subquery
 
 from .models import (
     Achievement,
@@ -32,30 +30,6 @@ from .models import (
 )
 
 
-class SubquerySearchFilterSet(TextSearchFilterSet):
-    """`q` over own and related fields, answered as `pk__in (…)`: no duplicate rows."""
-
-    def filter_text(self, queryset, name, value):
-        condition = Q()
-        for field_name in self.text_fields:
-            condition |= Q(**{f"{field_name}__icontains": value})
-        return queryset.filter(pk__in=queryset.model._default_manager.filter(condition).values("pk"))
-
-
-def related_subquery(queryset, lookup, value):
-    """Rows linked to `value` through the many-to-many `lookup`, each row once."""
-    return queryset.filter(pk__in=queryset.model._default_manager.filter(**{lookup: value}).values("pk"))
-
-
-class ManyToManySlugFilter(SlugChoiceFilter):
-    """A slug choice over a many-to-many relation, filtered as a subquery (one row per match)."""
-
-    def filter(self, qs, value):
-        if value in EMPTY_VALUES:
-            return qs
-        return related_subquery(qs, self.field_name, value)
-
-
 def published_partners(request):
     return PartnerInstitution.objects.published()
 
@@ -69,7 +43,7 @@ def countries_of(partners) -> list[tuple[str, str]]:
     return [(country, country) for country in countries]
 
 
-class PlatformFilter(SubquerySearchFilterSet):
+class PlatformFilter(TextSearchFilterSet):
     text_fields = ("name", "summary", "body", "state_note", "partners__name", "tech_fields__name")
 
     kind = django_filters.ChoiceFilter(label=_("类型"), choices=PlatformKind.choices, empty_label=_("全部类型"))
@@ -90,7 +64,7 @@ class PlatformFilter(SubquerySearchFilterSet):
         fields = ["kind", "partner", "state", "field", "q"]
 
 
-class PartnerFilter(SubquerySearchFilterSet):
+class PartnerFilter(TextSearchFilterSet):
     text_fields = ("name", "short_name", "city", "country", "description")
 
     kind = django_filters.ChoiceFilter(label=_("类型"), choices=PartnerKind.choices, empty_label=_("全部类型"))
@@ -105,7 +79,7 @@ class PartnerFilter(SubquerySearchFilterSet):
         self.filters["country"].extra["choices"] = countries_of(PartnerInstitution.objects.published())
 
 
-class EnterpriseFilter(SubquerySearchFilterSet):
+class EnterpriseFilter(TextSearchFilterSet):
     text_fields = ("name", "short_name", "sector", "description")
 
     flag = ManyToManySlugFilter(
@@ -131,7 +105,7 @@ class EnterpriseFilter(SubquerySearchFilterSet):
         fields = ["flag", "stage", "platform", "q"]
 
 
-class EventFilter(SubquerySearchFilterSet):
+class EventFilter(TextSearchFilterSet):
     text_fields = ("name", "organisers", "description")
 
     kind = django_filters.ChoiceFilter(label=_("类型"), choices=EventKind.choices, empty_label=_("全部类型"))
@@ -147,7 +121,7 @@ class EventFilter(SubquerySearchFilterSet):
         self.filters["year"].extra["choices"] = [(year, _("%(year)s年") % {"year": year}) for year in years]
 
 
-class AchievementFilter(SubquerySearchFilterSet):
+class AchievementFilter(TextSearchFilterSet):
     text_fields = ("title", "parties", "venue", "distinction", "description", "enterprise__name")
 
     kind = django_filters.ChoiceFilter(label=_("类型"), choices=AchievementKind.choices, empty_label=_("全部类型"))
@@ -157,7 +131,7 @@ class AchievementFilter(SubquerySearchFilterSet):
         fields = ["kind", "q"]
 
 
-class CooperationFilter(SubquerySearchFilterSet):
+class CooperationFilter(TextSearchFilterSet):
     text_fields = ("title", "agreement", "partner_note", "distinction", "description", "partners__name")
 
     scope = django_filters.ChoiceFilter(label=_("范围"), choices=CooperationScope.choices, empty_label=_("全部"))

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import slug_re
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_filters.constants import EMPTY_VALUES
 from django_filters.fields import ModelChoiceField
 
 from .models import Article, Photo, PhotoSection, PhotoTag
@@ -30,8 +31,24 @@ class SlugChoiceFilter(django_filters.ModelChoiceFilter):
     field_class = SlugChoiceField
 
 
+def related_subquery(queryset, lookup, value):
+    """Rows of `queryset` matching `lookup=value`, answered as `pk IN (subquery)`: a lookup across
+    a many-to-many or reverse relation lists each row once and adds no query."""
+    return queryset.filter(pk__in=queryset.model._default_manager.filter(**{lookup: value}).values("pk"))
+
+
+class ManyToManySlugFilter(SlugChoiceFilter):
+    """A slug choice over a many-to-many (or reverse) relation, one row per match."""
+
+    def filter(self, qs, value):
+        if value in EMPTY_VALUES:
+            return qs
+        return related_subquery(qs, self.field_name, value)
+
+
 class TextSearchFilterSet(django_filters.FilterSet):
-    """A `q` filter matching any of `text_fields` (icontains: right for Chinese)."""
+    """A `q` filter matching any of `text_fields` (icontains: right for Chinese). Fields may
+    cross relations (`partners__name`); the match is a subquery, so rows are never repeated."""
 
     text_fields: tuple[str, ...] = ()
 
@@ -41,7 +58,7 @@ class TextSearchFilterSet(django_filters.FilterSet):
         condition = Q()
         for field_name in self.text_fields:
             condition |= Q(**{f"{field_name}__icontains": value})
-        return queryset.filter(condition)
+        return queryset.filter(pk__in=queryset.model._default_manager.filter(condition).values("pk"))
 
 
 class PhotoFilter(TextSearchFilterSet):

@@ -1,10 +1,9 @@
 """FilterSets for the talent lists: explicit fields, substring match for text, slugs for choices."""
 
 import django_filters
-from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from portal.filters import SlugChoiceField, SlugChoiceFilter, TextSearchFilterSet
+from portal.filters import ManyToManySlugFilter, SlugChoiceField, TextSearchFilterSet
 
 from .models import Award, AwardCategory, AwardCycle, CycleStatus, Expert, ExpertField, ExpertTitle, Laureate
 
@@ -20,7 +19,7 @@ class CategoryChoiceField(SlugChoiceField):
         return f"{obj.award.name} · {obj.name}"
 
 
-class CategoryChoiceFilter(SlugChoiceFilter):
+class CategoryChoiceFilter(ManyToManySlugFilter):
     field_class = CategoryChoiceField
 
     def __init__(self, *args, **kwargs):
@@ -35,7 +34,7 @@ class AwardFilter(TextSearchFilterSet):
         label=_("本届状态"), choices=CycleStatus.choices, field_name="current_phase", empty_label=_("全部状态")
     )
     category = CategoryChoiceFilter(
-        label=_("类别"), queryset=published_award_categories, method="filter_category", empty_label=_("全部类别")
+        label=_("类别"), field_name="categories", queryset=published_award_categories, empty_label=_("全部类别")
     )
     frequency = django_filters.ChoiceFilter(label=_("评选周期"), field_name="frequency_years", choices=[], empty_label=_("不限"))
 
@@ -49,10 +48,6 @@ class AwardFilter(TextSearchFilterSet):
         self.filters["frequency"].extra["choices"] = [
             (years_, _("每年一次") if years_ == 1 else _("每%(years)s年一次") % {"years": years_}) for years_ in years
         ]
-
-    def filter_category(self, queryset, name, value):
-        # EXISTS instead of a join: an award with several matching rows is listed once.
-        return queryset.filter(Exists(AwardCategory.objects.filter(award=OuterRef("pk"), pk=value.pk)))
 
 
 class LaureateFilter(TextSearchFilterSet):
@@ -81,11 +76,11 @@ class LaureateFilter(TextSearchFilterSet):
 class ExpertFilter(TextSearchFilterSet):
     text_fields = ("name", "institution", "bio")
 
-    field = SlugChoiceFilter(
+    field = ManyToManySlugFilter(
         label=_("领域"),
+        field_name="fields",
         queryset=ExpertField.objects.all(),
         to_field_name="slug",
-        method="filter_field",
         empty_label=_("全部领域"),
     )
     title = django_filters.ChoiceFilter(label=_("职称"), choices=ExpertTitle.choices, empty_label=_("全部职称"))
@@ -99,8 +94,3 @@ class ExpertFilter(TextSearchFilterSet):
         super().__init__(*args, **kwargs)
         institutions = Expert.objects.published().order_by("institution").values_list("institution", flat=True).distinct()
         self.filters["institution"].extra["choices"] = [(name, name) for name in institutions]
-
-    def filter_field(self, queryset, name, value):
-        # EXISTS on the through table: no join, so no duplicated rows and no DISTINCT needed.
-        through = Expert.fields.through
-        return queryset.filter(Exists(through.objects.filter(expert=OuterRef("pk"), expertfield=value)))
