@@ -6,12 +6,26 @@ Read by InnovationConfig.ready(); the portal itself never imports this section.
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from portal.registry import HomeBlock, NavItem, SearchSource
+from portal.registry import HomeBlock, NavItem, SearchSource, SectionNav
 
 from .models import Achievement, Cooperation, Enterprise, Event, InnovationFigure, PartnerInstitution, Platform
 from .sitemaps import sitemaps  # noqa: F401  (re-exported for InnovationConfig.ready)
 
 nav_items = [NavItem(_("创新创业"), "innovation:innovation-home", order=30)]
+
+# The row of links on every page of the section.
+section_nav = SectionNav(
+    _("创新栏目"),
+    (
+        NavItem(_("创新创业"), "innovation:innovation-home"),
+        NavItem(_("创新平台"), "innovation:platform-list"),
+        NavItem(_("合作机构"), "innovation:partner-list"),
+        NavItem(_("企业"), "innovation:enterprise-list"),
+        NavItem(_("双创活动"), "innovation:event-list"),
+        NavItem(_("创新成果"), "innovation:achievement-list"),
+        NavItem(_("对外合作"), "innovation:cooperation-list"),
+    ),
+)
 
 
 def figures_context(request) -> dict:

@@ -6,7 +6,7 @@ Read by ParksConfig.ready(); the portal itself never imports this section.
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from portal.registry import HomeBlock, NavItem, SearchSource
+from portal.registry import HomeBlock, NavItem, SearchSource, SectionNav
 
 from .models import Area, Honour, Indicator, Industry, Metric, Milestone, Park
 from .sitemaps import sitemaps  # noqa: F401  (re-exported for ParksConfig.ready)
@@ -19,6 +19,19 @@ nav_items = [
     NavItem(_("发展历程"), "parks:milestone-list", order=11),
     NavItem(_("经济指标"), "parks:indicator-list", order=12),
 ]
+
+# The row of links on every page of the section.
+section_nav = SectionNav(
+    _("园区栏目"),
+    (
+        NavItem(_("园区概况"), "parks:park-home"),
+        NavItem(_("一区多园"), "parks:area-list"),
+        NavItem(_("发展历程"), "parks:milestone-list"),
+        NavItem(_("产业布局"), "parks:industry-list"),
+        NavItem(_("经济指标"), "parks:indicator-list"),
+        NavItem(_("园区荣誉"), "parks:honour-list"),
+    ),
+)
 
 
 def key_figures_context(request) -> dict:

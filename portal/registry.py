@@ -17,7 +17,14 @@ class NavItem:
     label: str
     url_name: str
     order: int = 50
-    children: tuple["NavItem", ...] = ()
+
+
+@dataclass(frozen=True)
+class SectionNav:
+    """The row of links on every page of a section (its own pages, in order)."""
+
+    label: str
+    items: tuple[NavItem, ...]
 
 
 @dataclass(frozen=True)
@@ -46,6 +53,7 @@ class Registry:
     home_blocks: list[HomeBlock] = field(default_factory=list)
     search_sources: list[SearchSource] = field(default_factory=list)
     sitemaps: dict = field(default_factory=dict)
+    section_navs: dict = field(default_factory=dict)
     sample_models: list = field(default_factory=list)
     sample_hooks: list[Callable] = field(default_factory=list)
 
@@ -79,7 +87,11 @@ class Registry:
 
     def register_section(self, registrations) -> None:
         """Everything a section's `registrations` module offers; each name is optional:
-        nav_items, home_blocks, search_sources, sitemaps, sample_models, sample_after_load."""
+        nav_items, section_nav, home_blocks, search_sources, sitemaps, sample_models,
+        sample_after_load. The section is named after the module's package (e.g. "parks")."""
+        section_nav = getattr(registrations, "section_nav", None)
+        if section_nav is not None:
+            self.section_navs[registrations.__name__.split(".")[0]] = section_nav
         for item in getattr(registrations, "nav_items", ()):
             self.register_nav(item)
         for block in getattr(registrations, "home_blocks", ()):

@@ -6,7 +6,7 @@ Read by TalentConfig.ready(); the portal itself never imports this section.
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from portal.registry import HomeBlock, NavItem, SearchSource
+from portal.registry import HomeBlock, NavItem, SearchSource, SectionNav
 
 from .models import (
     Award,
@@ -24,6 +24,17 @@ nav_items = [
     NavItem(_("人才奖项"), "talent:award-list", order=30),
     NavItem(_("专家服务"), "talent:expert-list", order=31),
 ]
+
+# The row of links on every page of the section.
+section_nav = SectionNav(
+    _("人才栏目"),
+    (
+        NavItem(_("奖项"), "talent:award-list"),
+        NavItem(_("历届获奖者"), "talent:laureate-list"),
+        NavItem(_("提名进度查询"), "talent:nomination-status"),
+        NavItem(_("专家服务"), "talent:expert-list"),
+    ),
+)
 
 
 def open_calls_context(request) -> dict:

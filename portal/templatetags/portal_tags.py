@@ -6,6 +6,8 @@ from django import template
 from django.urls import NoReverseMatch, reverse
 from django.utils.formats import number_format
 
+from portal.registry import registry
+
 register = template.Library()
 
 
@@ -62,3 +64,9 @@ def staff_edit_link(context):
         return {"url": reverse(f"admin:{opts.app_label}_{opts.model_name}_{name}", args=args)}
     except NoReverseMatch:
         return {"url": reverse("admin:index")}
+
+
+@register.inclusion_tag("includes/_section_nav.html")
+def section_nav(section, current=""):
+    """The row of links of `section` (an app label), with `current` (a URL name) marked."""
+    return {"nav": registry.section_navs.get(section), "current": current}
