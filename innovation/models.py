@@ -250,6 +250,8 @@ class AchievementKind(models.TextChoices):
 class Achievement(PreciseDateMixin, Publishable):
     """An IP licence deal or technology transfer: who, how much, where, when."""
 
+    published_parents = ("enterprise",)
+
     title = models.CharField(_("项目名称"), max_length=200)
     kind = models.CharField(_("类型"), max_length=16, choices=AchievementKind.choices)
     enterprise = models.ForeignKey(

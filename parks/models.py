@@ -111,6 +111,8 @@ class ProfileItem(models.Model):
 class Area(SluggedMixin, PreciseDateMixin, Publishable):
     """A part of the zone under 一区多园 (core area, 片区, merged new district)."""
 
+    published_parents = ("park",)
+
     slug_source = "name"
 
     park = models.ForeignKey(Park, on_delete=models.CASCADE, related_name="areas", verbose_name=_("园区"))
@@ -148,6 +150,8 @@ class MilestoneQuerySet(PublishableQuerySet):
 class Milestone(PreciseDateMixin, Publishable):
     """A dated event of the park's history; the date renders only as precisely as it is known."""
 
+    published_parents = ("park",)
+
     park = models.ForeignKey(Park, on_delete=models.CASCADE, related_name="milestones", verbose_name=_("园区"))
     date = models.DateField(_("日期"), help_text=_("只知道年份时填该年1月1日，并把精度设为“年”。"))
     title = models.CharField(_("标题"), max_length=200)
@@ -181,6 +185,8 @@ class IndustryRole(models.TextChoices):
 
 
 class Industry(SluggedMixin, Publishable):
+    published_parents = ("park",)
+
     slug_source = "name"
 
     park = models.ForeignKey(Park, on_delete=models.CASCADE, related_name="industries", verbose_name=_("园区"))
@@ -260,6 +266,8 @@ class IndicatorQuerySet(PublishableQuerySet):
 class Indicator(Publishable):
     """One value of a metric for a year, possibly as of a date within it (截至2017年11月)."""
 
+    published_parents = ("park",)
+
     park = models.ForeignKey(Park, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("园区"))
     metric = models.ForeignKey(Metric, on_delete=models.PROTECT, related_name="indicators", verbose_name=_("指标"))
     year = models.PositiveSmallIntegerField(_("年份"))
@@ -319,6 +327,8 @@ class HonourLevel(models.TextChoices):
 
 class Honour(PreciseDateMixin, Publishable):
     """A title, pilot status or membership the park (or one of its clusters) holds."""
+
+    published_parents = ("park",)
 
     park = models.ForeignKey(Park, on_delete=models.CASCADE, related_name="honours", verbose_name=_("园区"))
     date = models.DateField(_("获得日期"), null=True, blank=True, help_text=_("只知道年份时填该年1月1日，并把精度设为“年”。"))

@@ -1,6 +1,14 @@
-"""The Publishable building block: draft/published status that every public view respects."""
+"""The Publishable building block: draft/published status that every public view respects.
+
+A row is public when it is published *and* every row it hangs off is public. A model names
+those rows in `published_parents` (foreign keys to other Publishable models, or to models
+that have parents of their own); `published_condition()` follows them, so one `published()`
+per model encodes the whole rule and every view, filter, search source, sitemap, feed, home
+block and calendar reads only that. A nullable parent that is empty does not hide the row.
+"""
 
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -10,10 +18,29 @@ class Status(models.TextChoices):
     PUBLISHED = "published", _("已发布")
 
 
-class PublishableQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
+def published_condition(model, prefix: str = "", now=None) -> Q:
+    """The Q that selects public rows of `model`, for lookups starting at `prefix`."""
+    now = now or timezone.now()
+    condition = Q()
+    if issubclass(model, Publishable):
+        condition &= Q(**{f"{prefix}status": Status.PUBLISHED, f"{prefix}published_at__lte": now})
+    for name in getattr(model, "published_parents", ()):
+        field = model._meta.get_field(name)
+        parent = published_condition(field.related_model, f"{prefix}{name}__", now)
+        if field.null:
+            parent = Q(**{f"{prefix}{name}__isnull": True}) | parent
+        condition &= parent
+    return condition
 
+
+class PublishedQuerySet(models.QuerySet):
+    """`published()`: the public rows of a model, its parents' state included."""
+
+    def published(self):
+        return self.filter(published_condition(self.model))
+
+
+class PublishableQuerySet(PublishedQuerySet):
     def visible_to(self, user):
         """Staff preview drafts; everybody else sees published rows only."""
         if user.is_authenticated and user.is_staff:
@@ -29,6 +56,9 @@ class Publishable(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
+    # Foreign keys to the rows this one hangs off: it is public only while they are.
+    published_parents: tuple[str, ...] = ()
+
     objects = PublishableQuerySet.as_manager()
 
     class Meta:
@@ -36,4 +66,20 @@ class Publishable(models.Model):
 
     @property
     def is_published(self) -> bool:
-        return self.status == Status.PUBLISHED and self.published_at <= timezone.now()
+        """This row and every row it hangs off are public (reads the parents, so select them)."""
+        if not (self.status == Status.PUBLISHED and self.published_at <= timezone.now()):
+            return False
+        return parents_published(self)
+
+
+def parents_published(obj) -> bool:
+    for name in getattr(type(obj), "published_parents", ()):
+        parent = getattr(obj, name)
+        if parent is None:
+            continue
+        if isinstance(parent, Publishable):
+            if not parent.is_published:
+                return False
+        elif not parents_published(parent):
+            return False
+    return True

@@ -5,11 +5,11 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.filters import ManyToManySlugFilter, SlugChoiceField, TextSearchFilterSet
 
-from .models import Award, AwardCategory, AwardCycle, CycleStatus, Expert, ExpertField, ExpertTitle, Laureate
+from .models import Award, AwardCategory, CycleStatus, Expert, ExpertField, ExpertTitle, Laureate
 
 
 def published_award_categories(request):
-    return AwardCategory.objects.filter(award__in=Award.objects.published()).select_related("award")
+    return AwardCategory.objects.published().select_related("award")
 
 
 class CategoryChoiceField(SlugChoiceField):
@@ -65,7 +65,6 @@ class LaureateFilter(TextSearchFilterSet):
         super().__init__(*args, **kwargs)
         years = (
             Laureate.objects.published()
-            .filter(cycle__in=AwardCycle.objects.published())
             .order_by("-cycle__year")
             .values_list("cycle__year", flat=True)
             .distinct()

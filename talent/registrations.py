@@ -42,7 +42,6 @@ def open_calls_context(request) -> dict:
     cycles = (
         AwardCycle.objects.published()
         .open_now()
-        .filter(award__in=Award.objects.published())
         .select_related("award")
         .order_by("nomination_closes")
     )
@@ -55,7 +54,7 @@ search_sources = [
     SearchSource(_("人才奖项"), lambda: Award.objects.published(), ("name", "summary", "description", "organiser"), order=30),
     SearchSource(
         _("获奖者"),
-        lambda: Laureate.objects.published().filter(cycle__in=AwardCycle.objects.published()),
+        lambda: Laureate.objects.published(),
         ("name", "organisation", "citation"),
         order=31,
     ),

@@ -5,7 +5,7 @@ Nominations are never listed publicly: a nominator sees one, by reference *and* 
 
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,6 +18,7 @@ from django_ratelimit import ALL
 from django_ratelimit.core import is_ratelimited
 
 from portal.generic import PublishedDetailView, PublishedListView
+from portal.publishing import published_condition
 
 from .filters import AwardFilter, ExpertFilter, LaureateFilter
 from .forms import NominationForm, StatusLookupForm
@@ -37,10 +38,6 @@ from .models import (
 from .services import DuplicateNomination, NominationClosed, submit_nomination
 
 SESSION_REFERENCE_KEY = "talent.submitted_nomination"
-
-
-def published_cycles():
-    return AwardCycle.objects.published()
 
 
 def ratelimited_response(request, status=429):
@@ -70,7 +67,7 @@ class AwardListView(PublishedListView):
                 "categories",
                 Prefetch(
                     "cycles",
-                    queryset=published_cycles().order_by("-nomination_opens"),
+                    queryset=AwardCycle.objects.published().order_by("-nomination_opens"),
                     to_attr="published_cycles",
                 ),
             )
@@ -108,7 +105,9 @@ class AwardDetailView(PublishedDetailView):
                 "categories",
                 Prefetch(
                     "cycles",
-                    queryset=published_cycles().order_by("-nomination_opens").prefetch_related(Prefetch("laureates", laureates)),
+                    queryset=AwardCycle.objects.published()
+                    .order_by("-nomination_opens")
+                    .prefetch_related(Prefetch("laureates", laureates)),
                     to_attr="published_cycles",
                 ),
             )
@@ -128,17 +127,12 @@ class LaureateListView(PublishedListView):
     filterset_class = LaureateFilter
 
     def get_queryset(self):
-        return (
-            super()
-            .get_queryset()
-            .filter(cycle__in=published_cycles(), cycle__award__in=Award.objects.published())
-            .select_related("cycle__award", "category", "photo")
-        )
+        return super().get_queryset().select_related("cycle__award", "category", "photo")
 
 
 def cycle_calendar(request, pk):
     """/talent/cycles/<pk>/deadline.ics: the nomination deadline for a calendar."""
-    cycle = get_object_or_404(published_cycles().filter(award__in=Award.objects.published()).select_related("award"), pk=pk)
+    cycle = get_object_or_404(AwardCycle.objects.published().select_related("award"), pk=pk)
     award_url = request.build_absolute_uri(cycle.award.get_absolute_url())
     body = deadline_calendar(
         uid=f"talent-cycle-{cycle.pk}-deadline@{request.get_host().split(':')[0]}",
@@ -165,12 +159,12 @@ class NominationCreateView(View):
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
         self.award = get_object_or_404(Award.objects.published(), slug=kwargs["slug"])
-        self.cycle = published_cycles().open_now().filter(award=self.award).order_by("nomination_closes").first()
+        self.cycle = AwardCycle.objects.published().open_now().filter(award=self.award).order_by("nomination_closes").first()
         if self.cycle is not None:
             self.cycle.award = self.award
 
     def closed(self, request, status=200):
-        context = {"award": self.award, "banner": banner_for(self.award, list(published_cycles().filter(award=self.award)))}
+        context = {"award": self.award, "banner": banner_for(self.award, list(AwardCycle.objects.published().filter(award=self.award)))}
         return render(request, "talent/nomination_closed.html", context, status=status)
 
     def render_form(self, request, form, status=200):
@@ -258,10 +252,6 @@ def nomination_status(request):
 # --- experts --------------------------------------------------------------------------------
 
 
-def published_experts():
-    return Expert.objects.published()
-
-
 class ExpertListView(PublishedListView):
     model = Expert
     filterset_class = ExpertFilter
@@ -276,8 +266,7 @@ class ExpertListView(PublishedListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        now = timezone.now()
-        published = Q(experts__status="published", experts__published_at__lte=now)
+        published = published_condition(Expert, prefix="experts__")
         context["field_counts"] = ExpertField.objects.annotate(expert_count=Count("experts", filter=published)).filter(
             expert_count__gt=0
         )
