@@ -1,7 +1,7 @@
 # Everything a developer or CI needs, from a fresh Debian bookworm machine with python3.
 #
 #   make run            venv, migrate, load the article's content, serve http://127.0.0.1:8000
-#   make test           the suite on SQLite; again on PostgreSQL when CI=true or PG=1
+#   make test           lint, then the suite on SQLite; again on PostgreSQL when CI=true or PG=1
 #   make help           all targets
 #
 # System packages (chromium, fonts-noto-cjk, postgresql) are apt-installed when missing and
@@ -27,7 +27,7 @@ SCREENSHOT := docs/screenshot-home.png
 
 help:
 	@echo "make run            venv, migrate, load_initial_data (+ load_sample_data if present), runserver 127.0.0.1:8000"
-	@echo "make test           venv + system deps, pytest on SQLite; again on PostgreSQL when CI=true or PG=1"
+	@echo "make test           lint, system deps, pytest on SQLite; again on PostgreSQL when CI=true or PG=1"
 	@echo "make test-sqlite    pytest on SQLite only (PYTEST_ARGS='-k ...' to narrow)"
 	@echo "make test-postgres  pytest on a throwaway PostgreSQL cluster (scripts/with-postgres.sh)"
 	@echo "make lint           ruff check + ruff format --check (pyproject.toml)"
@@ -53,7 +53,8 @@ run: venv
 	$(MANAGE) runserver 127.0.0.1:8000
 
 # --- Tests ----------------------------------------------------------------------------------
-test: venv browser-deps
+# lint first: a ruff finding fails `make test` (and CI, which runs it) before any suite runs.
+test: lint browser-deps
 	$(MAKE) --no-print-directory test-sqlite
 	@if [ "$${CI:-}" = true ] || [ "$${PG:-}" = 1 ]; then \
 		$(MAKE) --no-print-directory test-postgres; \

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from portal.admin_base import HistoryAdmin, PublishableAdmin, photo_thumbnail
+from portal.admin_base import PreciseDateColumn, PublishableAdmin, ReferenceTermAdmin, photo_thumbnail
 from portal.templatetags.portal_tags import figure
 
 from .models import (
@@ -25,12 +25,6 @@ class WebsiteFieldMixin:
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
-class PreciseDateColumn:
-    @admin.display(description=_("日期"), ordering="date")
-    def date_shown(self, obj):
-        return obj.date_display or "—"
-
-
 class FirstPhotoColumn:
     """A thumbnail of the first photo of a many-to-many `photos` (prefetched in the changelist)."""
 
@@ -43,16 +37,8 @@ class FirstPhotoColumn:
         return super().get_queryset(request).prefetch_related("photos")
 
 
-@admin.register(TechField)
-class TechFieldAdmin(HistoryAdmin):
-    list_display = ("name", "slug", "ordering")
-    search_fields = ("name",)
 
 
-@admin.register(Qualification)
-class QualificationAdmin(HistoryAdmin):
-    list_display = ("name", "slug", "ordering")
-    search_fields = ("name",)
 
 
 @admin.register(PartnerInstitution)
@@ -146,3 +132,7 @@ class PolicyAdmin(PreciseDateColumn, PublishableAdmin):
     list_display = ("title", "issued_by", "topic", "date_shown", "status")
     list_filter = ("status", "topic")
     search_fields = ("title", "issued_by", "notice_title", "summary")
+
+
+admin.site.register(TechField, ReferenceTermAdmin)
+admin.site.register(Qualification, ReferenceTermAdmin)

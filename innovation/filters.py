@@ -8,7 +8,14 @@ keeps its query count however many links a row has.
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from portal.filters import ManyToManySlugFilter, TextSearchFilterSet, related_subquery
+from portal.filters import (
+    DataChoiceFilter,
+    ManyToManySlugFilter,
+    TextSearchFilterSet,
+    YearChoiceFilter,
+    distinct_values,
+    related_subquery,
+)
 
 from .models import (
     Achievement,
@@ -39,8 +46,7 @@ def published_platforms(request):
 
 
 def countries_of(partners) -> list[tuple[str, str]]:
-    countries = partners.exclude(country="").order_by("country").values_list("country", flat=True).distinct()
-    return [(country, country) for country in countries]
+    return [(country, country) for country in distinct_values(partners, "country")]
 
 
 class PlatformFilter(TextSearchFilterSet):
@@ -68,15 +74,13 @@ class PartnerFilter(TextSearchFilterSet):
     text_fields = ("name", "short_name", "city", "country", "description")
 
     kind = django_filters.ChoiceFilter(label=_("类型"), choices=PartnerKind.choices, empty_label=_("全部类型"))
-    country = django_filters.ChoiceFilter(label=_("国家"), choices=[], empty_label=_("全部国家"))
+    country = DataChoiceFilter(
+        label=_("国家"), choices_from=lambda: countries_of(PartnerInstitution.objects.published()), empty_label=_("全部国家")
+    )
 
     class Meta:
         model = PartnerInstitution
         fields = ["kind", "country", "q"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.filters["country"].extra["choices"] = countries_of(PartnerInstitution.objects.published())
 
 
 class EnterpriseFilter(TextSearchFilterSet):
@@ -109,16 +113,11 @@ class EventFilter(TextSearchFilterSet):
     text_fields = ("name", "organisers", "description")
 
     kind = django_filters.ChoiceFilter(label=_("类型"), choices=EventKind.choices, empty_label=_("全部类型"))
-    year = django_filters.ChoiceFilter(label=_("年份"), choices=[], empty_label=_("全部年份"))
+    year = YearChoiceFilter(label=_("年份"), years=lambda: distinct_values(Event.objects.published(), "year", descending=True))
 
     class Meta:
         model = Event
         fields = ["kind", "year", "q"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        years = Event.objects.published().order_by("-year").values_list("year", flat=True).distinct()
-        self.filters["year"].extra["choices"] = [(year, _("%(year)s年") % {"year": year}) for year in years]
 
 
 class AchievementFilter(TextSearchFilterSet):
@@ -131,21 +130,22 @@ class AchievementFilter(TextSearchFilterSet):
         fields = ["kind", "q"]
 
 
+def cooperation_countries():
+    return countries_of(PartnerInstitution.objects.published().filter(cooperations__in=Cooperation.objects.published()))
+
+
 class CooperationFilter(TextSearchFilterSet):
     text_fields = ("title", "agreement", "partner_note", "distinction", "description", "partners__name")
 
     scope = django_filters.ChoiceFilter(label=_("范围"), choices=CooperationScope.choices, empty_label=_("全部"))
     state = django_filters.ChoiceFilter(label=_("进展"), choices=CooperationState.choices, empty_label=_("全部进展"))
-    country = django_filters.ChoiceFilter(label=_("国家"), choices=[], empty_label=_("全部国家"), method="filter_country")
+    country = DataChoiceFilter(
+        label=_("国家"), choices_from=cooperation_countries, empty_label=_("全部国家"), method="filter_country"
+    )
 
     class Meta:
         model = Cooperation
         fields = ["scope", "state", "country", "q"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        partners = PartnerInstitution.objects.published().filter(cooperations__in=Cooperation.objects.published())
-        self.filters["country"].extra["choices"] = countries_of(partners)
 
     def filter_country(self, queryset, name, value):
         return related_subquery(queryset, "partners__country", value)

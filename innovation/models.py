@@ -12,27 +12,17 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from portal.dates import PreciseDateMixin
-from portal.models import Photo
+from portal.models import Photo, ReferenceTerm
 from portal.publishing import Publishable
 from portal.slugs import SluggedMixin
 
 
-class TechField(SluggedMixin, models.Model):
+class TechField(ReferenceTerm):
     """A field of work a platform or a cooperation covers (智能制造, 新材料…)."""
 
-    slug_source = "name"
-
-    name = models.CharField(_("名称"), max_length=50, unique=True)
-    slug = models.SlugField(_("网址别名"), max_length=60, unique=True, blank=True)
-    ordering = models.PositiveIntegerField(_("排序"), default=0)
-
-    class Meta:
-        ordering = ["ordering", "name"]
+    class Meta(ReferenceTerm.Meta):
         verbose_name = _("技术领域")
         verbose_name_plural = _("技术领域")
-
-    def __str__(self):
-        return self.name
 
     def get_absolute_url(self):
         return reverse("innovation:platform-list") + f"?field={self.slug}"
@@ -143,22 +133,12 @@ class Platform(SluggedMixin, PreciseDateMixin, Publishable):
         return self.state_note or (self.get_state_display() if self.state else "")
 
 
-class Qualification(SluggedMixin, models.Model):
+class Qualification(ReferenceTerm):
     """A recognition an enterprise holds (国家级高新技术企业, 知识产权优势企业…)."""
 
-    slug_source = "name"
-
-    name = models.CharField(_("名称"), max_length=60, unique=True)
-    slug = models.SlugField(_("网址别名"), max_length=80, unique=True, blank=True)
-    ordering = models.PositiveIntegerField(_("排序"), default=0)
-
-    class Meta:
-        ordering = ["ordering", "name"]
+    class Meta(ReferenceTerm.Meta):
         verbose_name = _("企业资质")
         verbose_name_plural = _("企业资质")
-
-    def __str__(self):
-        return self.name
 
     def get_absolute_url(self):
         return reverse("innovation:enterprise-list") + f"?flag={self.slug}"

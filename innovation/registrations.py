@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 from portal.registry import HomeBlock, NavItem, SearchSource, SectionNav
 
 from .models import Achievement, Cooperation, Enterprise, Event, InnovationFigure, PartnerInstitution, Platform
-from .sitemaps import sitemaps  # noqa: F401  (re-exported for InnovationConfig.ready)
 
 nav_items = [NavItem(_("创新创业"), "innovation:innovation-home", order=30)]
 
@@ -54,3 +53,6 @@ search_sources = [
         _("对外合作"), lambda: Cooperation.objects.published(), ("title", "agreement", "description", "partners__name"), order=45
     ),
 ]
+
+# Models with a detail page of their own, listed in sitemap.xml.
+sitemap_models = [Platform, PartnerInstitution, Enterprise]

@@ -1,16 +1,10 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from portal.admin_base import HistoryAdmin, PhotoThumbnailMixin, PublishableAdmin
+from portal.admin_base import HistoryAdmin, PhotoThumbnailMixin, PreciseDateColumn, PublishableAdmin
 from portal.templatetags.portal_tags import figure, signed_percent
 
 from .models import Area, Honour, Indicator, Industry, Metric, Milestone, Park, ProfileItem
-
-
-class PreciseDateColumn:
-    @admin.display(description=_("日期"), ordering="date")
-    def date_shown(self, obj):
-        return obj.date_display or "—"
 
 
 class ProfileItemInline(admin.TabularInline):

@@ -5,7 +5,14 @@ import datetime
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from portal.filters import SlugChoiceFilter, TextSearchFilterSet, YearFilter
+from portal.filters import (
+    DataChoiceFilter,
+    SlugChoiceFilter,
+    TextSearchFilterSet,
+    YearChoiceFilter,
+    YearFilter,
+    distinct_values,
+)
 
 from .models import Area, Honour, HonourLevel, Indicator, Industry, IndustryRole, Metric, MetricCategory, Milestone
 
@@ -20,22 +27,21 @@ class AreaFilter(TextSearchFilterSet):
         fields = ["q"]
 
 
+def decade_choices():
+    decades = sorted({day.year // 10 * 10 for day in Milestone.objects.published().dates("date", "year")})
+    return [(decade, _("%(decade)s年代") % {"decade": decade}) for decade in decades]
+
+
 class MilestoneFilter(TextSearchFilterSet):
     text_fields = ("title", "body")
 
-    decade = django_filters.ChoiceFilter(label=_("年代"), choices=[], method="filter_decade", empty_label=_("全部年代"))
+    decade = DataChoiceFilter(label=_("年代"), choices_from=decade_choices, method="filter_decade", empty_label=_("全部年代"))
     year_from = YearFilter(label=_("起始年份"), field_name="date", lookup_expr="year__gte", **YEAR_BOUNDS)
     year_to = YearFilter(label=_("截止年份"), field_name="date", lookup_expr="year__lte", **YEAR_BOUNDS)
 
     class Meta:
         model = Milestone
         fields = ["decade", "year_from", "year_to", "q"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        years = Milestone.objects.published().dates("date", "year")
-        decades = sorted({day.year // 10 * 10 for day in years})
-        self.filters["decade"].extra["choices"] = [(decade, _("%(decade)s年代") % {"decade": decade}) for decade in decades]
 
     def filter_decade(self, queryset, name, value):
         start = int(value)
@@ -51,16 +57,13 @@ class IndicatorFilter(django_filters.FilterSet):
     category = django_filters.ChoiceFilter(
         label=_("类别"), field_name="metric__category", choices=MetricCategory.choices, empty_label=_("全部类别")
     )
-    year = django_filters.ChoiceFilter(label=_("年份"), choices=[], empty_label=_("全部年份"))
+    year = YearChoiceFilter(
+        label=_("年份"), years=lambda: distinct_values(Indicator.objects.published(), "year", descending=True)
+    )
 
     class Meta:
         model = Indicator
         fields = ["metric", "category", "year"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        years = Indicator.objects.published().order_by("-year").values_list("year", flat=True).distinct()
-        self.filters["year"].extra["choices"] = [(year, _("%(year)s年") % {"year": year}) for year in years]
 
 
 class IndustryFilter(TextSearchFilterSet):

@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 from portal.registry import HomeBlock, NavItem, SearchSource, SectionNav
 
 from .models import Area, Honour, Indicator, Industry, Metric, Milestone, Park
-from .sitemaps import sitemaps  # noqa: F401  (re-exported for ParksConfig.ready)
 
 HOME_MILESTONE_COUNT = 4
 
@@ -64,3 +63,6 @@ search_sources = [
     SearchSource(_("经济指标"), lambda: Metric.objects.with_published_indicators(), ("name", "description"), order=24),
     SearchSource(_("荣誉"), lambda: Honour.objects.published(), ("name", "awarded_by", "holder", "description"), order=25),
 ]
+
+# Models with a detail page of their own, listed in sitemap.xml.
+sitemap_models = [Park]

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .admin_base import HistoryAdmin, PublishableAdmin, photo_thumbnail
+from .admin_base import HistoryAdmin, PublishableAdmin, ReferenceTermAdmin, photo_thumbnail
 from .images import read_embedded_metadata
 from .models import Article, ArticleSection, Photo, PhotoTag, SiteSettings, User
 
@@ -30,10 +30,6 @@ class SiteSettingsAdmin(HistoryAdmin):
         return False
 
 
-@admin.register(PhotoTag)
-class PhotoTagAdmin(HistoryAdmin):
-    list_display = ("name", "slug")
-    search_fields = ("name",)
 
 
 class PhotoAdminForm(forms.ModelForm):
@@ -115,3 +111,6 @@ class ArticleAdmin(PublishableAdmin):
         (None, {"fields": ("column", "title", "subtitle", "author", "summary", "lead", "photos")}),
         (_("发布"), {"fields": ("status", "published_at", "slug", "created_at", "updated_at")}),
     )
+
+
+admin.site.register(PhotoTag, ReferenceTermAdmin)

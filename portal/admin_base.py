@@ -15,31 +15,43 @@ class HistoryAdmin(VersionAdmin):
     history_latest_first = True
 
 
-@admin.action(description=_("发布所选条目"), permissions=["change"])
-def publish(modeladmin, request, queryset):
-    _set_status(modeladmin, request, queryset, Status.PUBLISHED)
+def set_status_action(status, *, description, name: str | None = None):
+    """An admin action that sets `status` on the selected rows and says how many changed.
+
+    Rows are saved one by one (not queryset.update()) so each change lands in the revision
+    history that HistoryAdmin opens around the changelist, and in the admin log.
+    """
+
+    def action(modeladmin, request, queryset):
+        changed = 0
+        field_label = queryset.model._meta.get_field("status").verbose_name
+        for obj in queryset:
+            if obj.status != status:
+                obj.status = status
+                obj.save()
+                message = _("%(field)s改为：%(status)s") % {"field": field_label, "status": status.label}
+                modeladmin.log_change(request, obj, str(message))
+                changed += 1
+        modeladmin.message_user(
+            request,
+            ngettext("已更新 %(count)d 个条目。", "已更新 %(count)d 个条目。", changed) % {"count": changed},
+            messages.SUCCESS,
+        )
+
+    action.__name__ = name or f"mark_{status.value}"
+    return admin.action(description=description, permissions=["change"])(action)
 
 
-@admin.action(description=_("撤回所选条目（改为草稿）"), permissions=["change"])
-def unpublish(modeladmin, request, queryset):
-    _set_status(modeladmin, request, queryset, Status.DRAFT)
+publish = set_status_action(Status.PUBLISHED, description=_("发布所选条目"), name="publish")
+unpublish = set_status_action(Status.DRAFT, description=_("撤回所选条目（改为草稿）"), name="unpublish")
 
 
-def _set_status(modeladmin, request, queryset, status):
-    # Saved one by one (not queryset.update()) so each change lands in the revision history
-    # that HistoryAdmin opens around the changelist.
-    changed = 0
-    for obj in queryset:
-        if obj.status != status:
-            obj.status = status
-            obj.save()
-            modeladmin.log_change(request, obj, str(_("状态改为：%(status)s")) % {"status": Status(status).label})
-            changed += 1
-    modeladmin.message_user(
-        request,
-        ngettext("已更新 %(count)d 个条目。", "已更新 %(count)d 个条目。", changed) % {"count": changed},
-        messages.SUCCESS,
-    )
+class ReferenceTermAdmin(HistoryAdmin):
+    """Admin of a ReferenceTerm list: name, slug and place, editable in the list."""
+
+    list_display = ("name", "slug", "ordering")
+    list_editable = ("ordering",)
+    search_fields = ("name",)
 
 
 class PublishableAdmin(HistoryAdmin):
@@ -47,9 +59,13 @@ class PublishableAdmin(HistoryAdmin):
     readonly_fields = ("created_at", "updated_at")
     date_hierarchy = "published_at"
 
-    @admin.display(description=_("状态"), ordering="status")
-    def status_badge(self, obj):
-        return obj.get_status_display()
+
+class PreciseDateColumn:
+    """A changelist column showing a PreciseDateMixin's date only as precisely as it is known."""
+
+    @admin.display(description=_("日期"), ordering="date")
+    def date_shown(self, obj):
+        return obj.date_display or "—"
 
 
 def photo_thumbnail(photo, size="thumb", max_height=60):

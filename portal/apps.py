@@ -7,7 +7,7 @@ class PortalConfig(AppConfig):
     verbose_name = _("门户")
 
     def ready(self):
-        from . import home, sitemaps
+        from . import home
         from .models import Article, Photo
         from .registry import NavItem, SearchSource, registry
 
@@ -20,4 +20,4 @@ class PortalConfig(AppConfig):
         registry.register_search(SearchSource(_("文章"), lambda: Article.objects.published(), article_fields, order=10))
         photo_fields = ("caption", "credit", "alt_text")
         registry.register_search(SearchSource(_("图片"), lambda: Photo.objects.published(), photo_fields, order=90))
-        registry.register_sitemaps(sitemaps.sitemaps)
+        registry.register_sitemap_models([Article, Photo])

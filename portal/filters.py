@@ -31,6 +31,39 @@ class SlugChoiceFilter(django_filters.ModelChoiceFilter):
     field_class = SlugChoiceField
 
 
+class DataChoiceFilter(django_filters.ChoiceFilter):
+    """A choice among the values the published data has: `choices_from()` returns (value,
+    label) pairs, read once per request when the form is built (one query)."""
+
+    def __init__(self, *args, choices_from, **kwargs):
+        self.choices_from = choices_from
+        super().__init__(*args, choices=[], **kwargs)
+
+    @property
+    def field(self):
+        if not hasattr(self, "_field"):
+            self.extra["choices"] = list(self.choices_from())
+        return super().field
+
+
+def distinct_values(queryset, field: str, *, descending: bool = False) -> list:
+    """The distinct non-empty values of `field` in `queryset`, sorted (one query)."""
+    values = queryset.order_by(f"-{field}" if descending else field).values_list(field, flat=True).distinct()
+    return [value for value in values if value not in ("", None)]
+
+
+def year_label(year) -> str:
+    return _("%(year)s年") % {"year": year}
+
+
+class YearChoiceFilter(DataChoiceFilter):
+    """The years the published rows of `years()` have, newest first: "2017年"."""
+
+    def __init__(self, *args, years, **kwargs):
+        kwargs.setdefault("empty_label", _("全部年份"))
+        super().__init__(*args, choices_from=lambda: [(year, year_label(year)) for year in years()], **kwargs)
+
+
 def related_subquery(queryset, lookup, value):
     """Rows of `queryset` matching `lookup=value`, answered as `pk IN (subquery)`: a lookup across
     a many-to-many or reverse relation lists each row once and adds no query."""
@@ -77,13 +110,12 @@ class PhotoFilter(TextSearchFilterSet):
 class ArticleFilter(TextSearchFilterSet):
     text_fields = ("title", "subtitle", "summary")
 
-    column = django_filters.ChoiceFilter(label=_("栏目"), choices=[], empty_label=_("全部栏目"))
+    column = DataChoiceFilter(
+        label=_("栏目"),
+        choices_from=lambda: [(column, column) for column in distinct_values(Article.objects.published(), "column")],
+        empty_label=_("全部栏目"),
+    )
 
     class Meta:
         model = Article
         fields = ["column", "q"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        columns = Article.objects.published().exclude(column="").order_by("column").values_list("column", flat=True).distinct()
-        self.filters["column"].extra["choices"] = [(column, column) for column in columns]

@@ -63,19 +63,41 @@ class PhotoSection(models.TextChoices):
     LIFE = "life", _("生活")
 
 
-class PhotoTag(SluggedMixin, models.Model):
-    slug_source = "name"
+class SampleMixin(models.Model):
+    """Fictional rows that show a section working, badged "示例" wherever they appear;
+    `remove_sample_data` deletes the flagged rows of every model a section registers."""
 
-    name = models.CharField(_("名称"), max_length=50, unique=True)
-    slug = models.SlugField(_("网址别名"), max_length=60, unique=True, blank=True)
+    is_sample = models.BooleanField(_("示例内容"), default=False, help_text=_("虚构的示例数据，页面上标注“示例”，可一键删除。"))
 
     class Meta:
-        ordering = ["name"]
-        verbose_name = _("图片标签")
-        verbose_name_plural = _("图片标签")
+        abstract = True
+
+
+class ReferenceTerm(SluggedMixin, models.Model):
+    """A term of a short reference list editors extend (a tag, a field of work, a
+    qualification): a unique name, its slug for filter links, and a place in the list."""
+
+    slug_source = "name"
+
+    name = models.CharField(_("名称"), max_length=60, unique=True)
+    slug = models.SlugField(_("网址别名"), max_length=80, unique=True, blank=True)
+    ordering = models.PositiveIntegerField(_("排序"), default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["ordering", "name"]
 
     def __str__(self):
         return self.name
+
+
+class PhotoTag(ReferenceTerm):
+    class Meta(ReferenceTerm.Meta):
+        verbose_name = _("图片标签")
+        verbose_name_plural = _("图片标签")
+
+    def get_absolute_url(self):
+        return reverse("portal:photo-list") + f"?tag={self.slug}"
 
 
 class Photo(SluggedMixin, Publishable):

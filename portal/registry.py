@@ -52,7 +52,7 @@ class Registry:
     nav: list[NavItem] = field(default_factory=list)
     home_blocks: list[HomeBlock] = field(default_factory=list)
     search_sources: list[SearchSource] = field(default_factory=list)
-    sitemaps: dict = field(default_factory=dict)
+    sitemap_models: list = field(default_factory=list)
     section_navs: dict = field(default_factory=dict)
     sample_models: list = field(default_factory=list)
     sample_hooks: list[Callable] = field(default_factory=list)
@@ -69,8 +69,9 @@ class Registry:
         self.search_sources.append(source)
         self.search_sources.sort(key=lambda entry: entry.order)
 
-    def register_sitemaps(self, sitemaps: dict) -> None:
-        self.sitemaps.update(sitemaps)
+    def register_sitemap_models(self, models) -> None:
+        """Models whose published rows have a detail page of their own (listed in sitemap.xml)."""
+        self.sitemap_models.extend(model for model in models if model not in self.sitemap_models)
 
     def register_sample_models(self, models: list, after_load: Callable[[], None] | None = None) -> None:
         """Models with an `is_sample` flag whose flagged rows `remove_sample_data` deletes.
@@ -87,7 +88,7 @@ class Registry:
 
     def register_section(self, registrations) -> None:
         """Everything a section's `registrations` module offers; each name is optional:
-        nav_items, section_nav, home_blocks, search_sources, sitemaps, sample_models,
+        nav_items, section_nav, home_blocks, search_sources, sitemap_models, sample_models,
         sample_after_load. The section is named after the module's package (e.g. "parks")."""
         section_nav = getattr(registrations, "section_nav", None)
         if section_nav is not None:
@@ -98,7 +99,7 @@ class Registry:
             self.register_home_block(block)
         for source in getattr(registrations, "search_sources", ()):
             self.register_search(source)
-        self.register_sitemaps(getattr(registrations, "sitemaps", {}))
+        self.register_sitemap_models(getattr(registrations, "sitemap_models", ()))
         sample_models = getattr(registrations, "sample_models", ())
         if sample_models:
             self.register_sample_models(sample_models, after_load=getattr(registrations, "sample_after_load", None))

@@ -1,28 +1,38 @@
+"""sitemap.xml: every page of the registered navigation, and every published detail page."""
+
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from .models import Article, Photo
+from .registry import registry
 
 
-class StaticSitemap(Sitemap):
+class NavPagesSitemap(Sitemap):
+    """The pages the navigation links to: the top navigation and each section's own row."""
+
     def items(self):
-        return ["portal:home", "portal:article-list", "portal:photo-list"]
+        names = [item.url_name for item in registry.nav]
+        names += [item.url_name for nav in registry.section_navs.values() for item in nav.items]
+        return list(dict.fromkeys(names))
 
     def location(self, item):
         return reverse(item)
 
 
-class ArticleSitemap(Sitemap):
+class PublishedSitemap(Sitemap):
+    """The detail pages of a model's published rows, with the time each last changed."""
+
+    def __init__(self, model):
+        self.model = model
+
     def items(self):
-        return Article.objects.published()
+        return self.model.objects.published()
 
     def lastmod(self, item):
         return item.updated_at
 
 
-class PhotoSitemap(Sitemap):
-    def items(self):
-        return Photo.objects.published()
-
-
-sitemaps = {"portal": StaticSitemap, "articles": ArticleSitemap, "photos": PhotoSitemap}
+def sitemaps() -> dict:
+    return {
+        "pages": NavPagesSitemap(),
+        **{model._meta.label_lower: PublishedSitemap(model) for model in registry.sitemap_models},
+    }

@@ -7,7 +7,7 @@ from django.urls import include, path, re_path
 
 from . import views
 from .feeds import LatestArticlesFeed
-from .registry import registry
+from .sitemaps import sitemaps
 
 portal_patterns = (
     [
@@ -28,7 +28,7 @@ urlpatterns = [
     path("talent/", include("talent.urls")),
     path("innovation/", include("innovation.urls")),
     path("admin/", admin.site.urls),
-    path("sitemap.xml", sitemap, {"sitemaps": registry.sitemaps}, name="django.contrib.sitemaps.views.sitemap"),
+    path("sitemap.xml", sitemap, {"sitemaps": sitemaps()}, name="django.contrib.sitemaps.views.sitemap"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon),

@@ -1,15 +1,14 @@
 import csv
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
-from portal.admin_base import HistoryAdmin, PhotoThumbnailMixin, PublishableAdmin
+from portal.admin_base import HistoryAdmin, PhotoThumbnailMixin, PublishableAdmin, ReferenceTermAdmin, set_status_action
 from portal.templatetags.portal_tags import figure
 
 from .models import (
@@ -171,26 +170,6 @@ def export_csv(modeladmin, request, queryset):
     return response
 
 
-def status_action(status):
-    def action(modeladmin, request, queryset):
-        # One by one (not update()) so each change lands in the revision history.
-        changed = 0
-        for nomination in queryset:
-            if nomination.status != status:
-                nomination.status = status
-                nomination.save(update_fields=["status", "updated_at"])
-                modeladmin.log_change(request, nomination, str(_("审核状态改为：%(status)s")) % {"status": status.label})
-                changed += 1
-        modeladmin.message_user(
-            request,
-            ngettext("已更新 %(count)d 个提名。", "已更新 %(count)d 个提名。", changed) % {"count": changed},
-            messages.SUCCESS,
-        )
-
-    action.__name__ = f"mark_{status.value}"
-    return admin.action(description=_("标记为：%(status)s") % {"status": status.label}, permissions=["change"])(action)
-
-
 @admin.register(Nomination)
 class NominationAdmin(HistoryAdmin):
     """Staff review: status and notes are editable; what the nominator sent is not, and a
@@ -201,7 +180,13 @@ class NominationAdmin(HistoryAdmin):
     search_fields = ("reference", "nominee_name", "nominee_organisation", "nominator_name", "nominator_email")
     list_select_related = ("cycle__award", "category")
     date_hierarchy = "submitted_at"
-    actions = [export_csv, *(status_action(status) for status in NominationStatus)]
+    actions = [
+        export_csv,
+        *(
+            set_status_action(status, description=_("标记为：%(status)s") % {"status": status.label})
+            for status in NominationStatus
+        ),
+    ]
     fields = (
         "reference",
         "cycle",
@@ -265,16 +250,8 @@ class NominationAdmin(HistoryAdmin):
 # --- experts --------------------------------------------------------------------------------
 
 
-@admin.register(ExpertField)
-class ExpertFieldAdmin(HistoryAdmin):
-    list_display = ("name", "slug", "ordering")
-    search_fields = ("name",)
 
 
-@admin.register(ExpertService)
-class ExpertServiceAdmin(HistoryAdmin):
-    list_display = ("name", "slug", "ordering")
-    search_fields = ("name",)
 
 
 class ProgrammePartnerInline(admin.TabularInline):
@@ -304,3 +281,7 @@ class ExpertAdmin(PhotoThumbnailMixin, PublishableAdmin):
         (None, {"fields": ("name", "title", "institution", "fields", "services", "programme", "bio", "photo", "photo_preview")}),
         (_("发布"), {"fields": ("status", "published_at", "slug", "ordering", "is_sample", "created_at", "updated_at")}),
     )
+
+
+admin.site.register(ExpertField, ReferenceTermAdmin)
+admin.site.register(ExpertService, ReferenceTermAdmin)

@@ -3,9 +3,16 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from portal.filters import ManyToManySlugFilter, SlugChoiceField, TextSearchFilterSet
+from portal.filters import (
+    DataChoiceFilter,
+    ManyToManySlugFilter,
+    SlugChoiceField,
+    TextSearchFilterSet,
+    YearChoiceFilter,
+    distinct_values,
+)
 
-from .models import Award, AwardCategory, CycleStatus, Expert, ExpertField, ExpertTitle, Laureate
+from .models import Award, AwardCategory, CycleStatus, Expert, ExpertField, ExpertTitle, Laureate, frequency_label
 
 
 def published_award_categories(request):
@@ -27,6 +34,10 @@ class CategoryChoiceFilter(ManyToManySlugFilter):
         super().__init__(*args, **kwargs)
 
 
+def frequency_choices():
+    return [(years, frequency_label(years)) for years in distinct_values(Award.objects.published(), "frequency_years")]
+
+
 class AwardFilter(TextSearchFilterSet):
     text_fields = ("name", "summary", "description", "organiser")
 
@@ -36,40 +47,30 @@ class AwardFilter(TextSearchFilterSet):
     category = CategoryChoiceFilter(
         label=_("类别"), field_name="categories", queryset=published_award_categories, empty_label=_("全部类别")
     )
-    frequency = django_filters.ChoiceFilter(label=_("评选周期"), field_name="frequency_years", choices=[], empty_label=_("不限"))
+    frequency = DataChoiceFilter(
+        label=_("评选周期"), field_name="frequency_years", choices_from=frequency_choices, empty_label=_("不限")
+    )
 
     class Meta:
         model = Award
         fields = ["status", "category", "frequency", "q"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        years = Award.objects.published().order_by("frequency_years").values_list("frequency_years", flat=True).distinct()
-        self.filters["frequency"].extra["choices"] = [
-            (years_, _("每年一次") if years_ == 1 else _("每%(years)s年一次") % {"years": years_}) for years_ in years
-        ]
-
 
 class LaureateFilter(TextSearchFilterSet):
     text_fields = ("name", "organisation", "citation")
 
-    year = django_filters.ChoiceFilter(label=_("年度"), field_name="cycle__year", choices=[], empty_label=_("全部年度"))
+    year = YearChoiceFilter(
+        label=_("年度"),
+        field_name="cycle__year",
+        years=lambda: distinct_values(Laureate.objects.published(), "cycle__year", descending=True),
+        empty_label=_("全部年度"),
+    )
     category = CategoryChoiceFilter(label=_("类别"), queryset=published_award_categories, empty_label=_("全部类别"))
     organisation = django_filters.CharFilter(label=_("工作单位"), lookup_expr="icontains", max_length=100)
 
     class Meta:
         model = Laureate
         fields = ["year", "category", "organisation", "q"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        years = (
-            Laureate.objects.published()
-            .order_by("-cycle__year")
-            .values_list("cycle__year", flat=True)
-            .distinct()
-        )
-        self.filters["year"].extra["choices"] = [(year, _("%(year)s年") % {"year": year}) for year in years]
 
 
 class ExpertFilter(TextSearchFilterSet):
@@ -83,13 +84,12 @@ class ExpertFilter(TextSearchFilterSet):
         empty_label=_("全部领域"),
     )
     title = django_filters.ChoiceFilter(label=_("职称"), choices=ExpertTitle.choices, empty_label=_("全部职称"))
-    institution = django_filters.ChoiceFilter(label=_("所在单位"), choices=[], empty_label=_("全部单位"))
+    institution = DataChoiceFilter(
+        label=_("所在单位"),
+        choices_from=lambda: [(name, name) for name in distinct_values(Expert.objects.published(), "institution")],
+        empty_label=_("全部单位"),
+    )
 
     class Meta:
         model = Expert
         fields = ["field", "title", "institution", "q"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        institutions = Expert.objects.published().order_by("institution").values_list("institution", flat=True).distinct()
-        self.filters["institution"].extra["choices"] = [(name, name) for name in institutions]

@@ -4,13 +4,19 @@ import secrets
 
 from django import forms
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .models import AwardCategory, Nomination
+from .models import AwardCategory, Nomination, normalise_name
 from .validators import validate_pdf
 
 FORM_TOKEN_SALT = "talent.nomination-form"
 FORM_TOKEN_MAX_AGE = 60 * 60 * 24 * 2  # a form left open for two days must be reloaded
+
+
+def model_max_length(name: str) -> int:
+    """The model's limit, so the form refuses what the database would (PostgreSQL enforces it)."""
+    return Nomination._meta.get_field(name).max_length
 
 
 def new_form_token() -> str:
@@ -18,14 +24,17 @@ def new_form_token() -> str:
     return signing.dumps(secrets.token_urlsafe(16), salt=FORM_TOKEN_SALT)
 
 
+# The form fields written to a Nomination column of the same name (validated by the model too).
+MODEL_TEXT_FIELDS = ("nominee_name", "nominee_organisation", "statement", "nominator_name", "nominator_email", "nominator_phone")
+
+
 class NominationForm(forms.Form):
     category = forms.ModelChoiceField(label=_("提名类别"), queryset=AwardCategory.objects.none(), empty_label=None)
-    nominee_name = forms.CharField(label=_("被提名人姓名"), max_length=50)
-    nominee_organisation = forms.CharField(label=_("被提名人工作单位"), max_length=100)
+    nominee_name = forms.CharField(label=_("被提名人姓名"), max_length=model_max_length("nominee_name"))
+    nominee_organisation = forms.CharField(label=_("被提名人工作单位"), max_length=model_max_length("nominee_organisation"))
     statement = forms.CharField(
         label=_("推荐理由"),
-        min_length=20,
-        max_length=5000,
+        max_length=model_max_length("statement"),  # the minimum is the model's validator, checked in _post_clean
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_("被提名人的主要贡献与成果，20 至 5000 字。"),
     )
@@ -35,9 +44,13 @@ class NominationForm(forms.Form):
         help_text=_("一个 PDF 文件，不超过 10 MB。"),
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
     )
-    nominator_name = forms.CharField(label=_("提名人姓名"), max_length=50)
-    nominator_email = forms.EmailField(label=_("提名人电子邮箱"), help_text=_("受理编号和审核进展将发到这个邮箱。"))
-    nominator_phone = forms.CharField(label=_("提名人电话"), max_length=30, required=False)
+    nominator_name = forms.CharField(label=_("提名人姓名"), max_length=model_max_length("nominator_name"))
+    nominator_email = forms.EmailField(
+        label=_("提名人电子邮箱"),
+        max_length=model_max_length("nominator_email"),
+        help_text=_("受理编号和审核进展将发到这个邮箱。"),
+    )
+    nominator_phone = forms.CharField(label=_("提名人电话"), max_length=model_max_length("nominator_phone"), required=False)
     confirm_eligibility = forms.BooleanField(label=_("我已阅读参评条件，并确认被提名人符合所选类别的条件。"))
     consent = forms.BooleanField(label=_("我同意主办单位为评选目的处理以上信息，并已征得被提名人同意。"))
     form_token = forms.CharField(widget=forms.HiddenInput)
@@ -69,6 +82,27 @@ class NominationForm(forms.Form):
 
     def clean_nominee_name(self):
         return " ".join(self.cleaned_data["nominee_name"].split())
+
+    def _post_clean(self):
+        """Run the model's validation, as submit_nomination() does before saving, on what was typed:
+        a value the model (or PostgreSQL) refuses becomes a message on its field, never a 500."""
+        super()._post_clean()
+        typed = [name for name in MODEL_TEXT_FIELDS if name in self.cleaned_data]
+        nomination = Nomination(**{name: self.cleaned_data[name] for name in typed})
+        checked = set(typed)
+        if "nominee_name" in checked:
+            nomination.nominee_name_normalised = normalise_name(nomination.nominee_name)
+            checked.add("nominee_name_normalised")
+        exclude = {field.name for field in Nomination._meta.fields} - checked
+        try:
+            nomination.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+        except ValidationError as error:
+            for name, messages in error.error_dict.items():
+                if name == "nominee_name_normalised":
+                    # Width folding can lengthen a name (㍿ → 株式会社) past the column.
+                    self.add_error("nominee_name", _("被提名人姓名过长。"))
+                else:
+                    self.add_error(name, messages)
 
 
 class StatusLookupForm(forms.Form):

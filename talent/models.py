@@ -11,27 +11,18 @@ import secrets
 import unicodedata
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, MinLengthValidator
 from django.db import models
 from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import Photo
-from portal.publishing import Publishable, PublishableQuerySet
+from portal.models import Photo, ReferenceTerm, SampleMixin
+from portal.publishing import Publishable, PublishableQuerySet, PublishedQuerySet
 from portal.slugs import SluggedMixin
 
 from .storage import private_storage
-
-
-class SampleMixin(models.Model):
-    """Fictional rows that show the section working; `remove_sample_data` deletes them."""
-
-    is_sample = models.BooleanField(_("示例内容"), default=False, help_text=_("虚构的示例数据，页面上标注“示例”，可一键删除。"))
-
-    class Meta:
-        abstract = True
-
 
 # --- awards ---------------------------------------------------------------------------------
 
@@ -54,6 +45,13 @@ def cycle_status_case(prefix: str = "") -> Case:
         default=Value(CycleStatus.REVIEW.value),
         output_field=models.CharField(),
     )
+
+
+def frequency_label(years: int) -> str:
+    """每年一次, 每2年一次…"""
+    if years == 1:
+        return str(_("每年一次"))
+    return str(_("每%(years)s年一次")) % {"years": years}
 
 
 class AwardQuerySet(PublishableQuerySet):
@@ -105,9 +103,7 @@ class Award(SluggedMixin, SampleMixin, Publishable):
 
     @property
     def frequency_display(self) -> str:
-        if self.frequency_years == 1:
-            return str(_("每年一次"))
-        return str(_("每%(years)s年一次")) % {"years": self.frequency_years}
+        return frequency_label(self.frequency_years)
 
     def procedure_steps(self) -> list[str]:
         return [line.strip() for line in self.selection_procedure.splitlines() if line.strip()]
@@ -118,11 +114,15 @@ class AwardCategory(SluggedMixin, SampleMixin, models.Model):
 
     slug_source = "name"
 
+    published_parents = ("award",)
+
     award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="categories", verbose_name=_("奖项"))
     name = models.CharField(_("类别名称"), max_length=100)
     slug = models.SlugField(_("网址别名"), max_length=80, unique=True, blank=True)
     eligibility = models.TextField(_("本类别参评条件"), blank=True)
     ordering = models.PositiveIntegerField(_("排序"), default=0)
+
+    objects = PublishedQuerySet.as_manager()
 
     class Meta:
         ordering = ["award", "ordering", "pk"]
@@ -148,6 +148,8 @@ class AwardCycleQuerySet(PublishableQuerySet):
 
 class AwardCycle(SampleMixin, Publishable):
     """One edition of an award: nomination window (aware datetimes) and announcement date."""
+
+    published_parents = ("award",)
 
     award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="cycles", verbose_name=_("奖项"))
     edition = models.PositiveSmallIntegerField(_("届次"), help_text=_("第几届，填数字。"))
@@ -209,6 +211,8 @@ class AwardCycle(SampleMixin, Publishable):
 
 
 class Laureate(SampleMixin, Publishable):
+    published_parents = ("cycle",)
+
     cycle = models.ForeignKey(AwardCycle, on_delete=models.CASCADE, related_name="laureates", verbose_name=_("评选周期"))
     category = models.ForeignKey(AwardCategory, on_delete=models.PROTECT, related_name="laureates", verbose_name=_("类别"))
     name = models.CharField(_("姓名"), max_length=50)
@@ -276,7 +280,10 @@ class Nomination(SampleMixin, models.Model):
     nominee_name = models.CharField(_("被提名人姓名"), max_length=50)
     nominee_name_normalised = models.CharField(_("姓名（规范化）"), max_length=50, editable=False)
     nominee_organisation = models.CharField(_("被提名人工作单位"), max_length=100)
-    statement = models.TextField(_("推荐理由"))
+    # A TextField's max_length is not checked by full_clean(): the validators are the rule.
+    statement = models.TextField(
+        _("推荐理由"), max_length=5000, validators=[MinLengthValidator(20), MaxLengthValidator(5000)]
+    )
     supporting_document = models.FileField(
         _("证明材料（PDF）"), upload_to=nomination_upload_to, storage=private_storage, max_length=200
     )
@@ -314,43 +321,23 @@ class Nomination(SampleMixin, models.Model):
 # --- experts ---------------------------------------------------------------------------------
 
 
-class ExpertField(SluggedMixin, models.Model):
+class ExpertField(ReferenceTerm):
     """A field of expertise (汽车, 机械, 新材料, 智能制造): reference data, shared by experts."""
 
-    slug_source = "name"
-
-    name = models.CharField(_("领域名称"), max_length=50, unique=True)
-    slug = models.SlugField(_("网址别名"), max_length=60, unique=True, blank=True)
-    ordering = models.PositiveIntegerField(_("排序"), default=0)
-
-    class Meta:
-        ordering = ["ordering", "pk"]
+    class Meta(ReferenceTerm.Meta):
         verbose_name = _("专家领域")
         verbose_name_plural = _("专家领域")
-
-    def __str__(self):
-        return self.name
 
     def get_absolute_url(self):
         return reverse("talent:expert-list") + f"?field={self.slug}"
 
 
-class ExpertService(SluggedMixin, models.Model):
+class ExpertService(ReferenceTerm):
     """A kind of service experts give (一对一技术咨询, 战略辅导)."""
 
-    slug_source = "name"
-
-    name = models.CharField(_("服务名称"), max_length=50, unique=True)
-    slug = models.SlugField(_("网址别名"), max_length=60, unique=True, blank=True)
-    ordering = models.PositiveIntegerField(_("排序"), default=0)
-
-    class Meta:
-        ordering = ["ordering", "pk"]
+    class Meta(ReferenceTerm.Meta):
         verbose_name = _("专家服务")
         verbose_name_plural = _("专家服务")
-
-    def __str__(self):
-        return self.name
 
 
 class ExpertProgramme(SluggedMixin, Publishable):

@@ -18,7 +18,6 @@ from .models import (
     Nomination,
 )
 from .sample import place_sample_cycles
-from .sitemaps import sitemaps  # noqa: F401  (re-exported for TalentConfig.ready)
 
 nav_items = [
     NavItem(_("人才奖项"), "talent:award-list", order=30),
@@ -65,3 +64,6 @@ search_sources = [
 # Deletion order for remove_sample_data: children before what they point to.
 sample_models = [Nomination, Laureate, AwardCycle, AwardCategory, Award, Expert]
 sample_after_load = place_sample_cycles
+
+# Models with a detail page of their own, listed in sitemap.xml.
+sitemap_models = [Award, Expert]

@@ -56,7 +56,8 @@ def submit_nomination(
     """Save a nomination with its document and a first revision; mail the nominator on commit.
 
     Raises NominationClosed outside the cycle's window and DuplicateNomination when the form
-    token or (cycle, category, nominee, nominator e-mail) was seen before.
+    token or (cycle, category, nominee, nominator e-mail) was seen before, ValidationError when
+    a value breaks the model's rules (NominationForm checks the same rules first).
     """
     if not cycle.is_open:
         raise NominationClosed()
@@ -83,6 +84,11 @@ def submit_nomination(
             form_token=form_token,
             is_sample=cycle.is_sample,
         )
+        # The model's rules, before anything is written (SQLite would store a too-long value that
+        # PostgreSQL refuses). Uniqueness is the database's, answered below by IntegrityError:
+        # another reference, or DuplicateNomination. The document is checked by the form; its
+        # stored name is ours.
+        nomination.full_clean(exclude={"supporting_document"}, validate_unique=False, validate_constraints=False)
         nomination.supporting_document.save("document.pdf", document, save=False)
         try:
             with transaction.atomic(), reversion.create_revision():

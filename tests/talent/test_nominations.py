@@ -5,11 +5,14 @@ import io
 import re
 
 import pytest
+from django import forms
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from PIL import Image
 from reversion.models import Version
 
+from talent.forms import NominationForm
 from talent.models import Nomination, NominationStatus
 from tests.talent.factories_talent import PDF_BYTES, make_category, make_cycle, make_nomination, make_pdf
 
@@ -277,3 +280,69 @@ class BrokenBackend:
 
     def send_messages(self, messages):
         raise OSError("mail server down")
+
+
+# --- the model's limits, on every database -----------------------------------------------
+
+
+def public_text_fields():
+    """The text fields a nominator types into (the hidden form token is checked by its signature)."""
+    return [
+        name
+        for name, field in NominationForm.base_fields.items()
+        if isinstance(field, forms.CharField) and not field.widget.is_hidden
+    ]
+
+
+def email_of_length(length):
+    """A valid address of exactly `length` characters (labels of at most 63, local part at most 64)."""
+    labels = max(0, (length - 13) // 51)
+    domain = "d" * 50 + "."
+    domain = domain * labels + "example.com"
+    return "n" * (length - 1 - len(domain)) + "@" + domain
+
+
+def value_of_length(name, length):
+    return email_of_length(length) if name == "nominator_email" else "长" * length
+
+
+def test_the_form_and_the_model_agree_on_every_text_field():
+    for name in public_text_fields():
+        model_field, form_field = Nomination._meta.get_field(name), NominationForm.base_fields[name]
+        assert form_field.max_length == model_field.max_length is not None, name
+        assert form_field.required is not model_field.blank, name
+
+
+@pytest.mark.parametrize("name", public_text_fields())
+def test_a_value_past_the_models_limit_is_a_form_error_on_its_field(client, open_cycle, name):
+    limit = Nomination._meta.get_field(name).max_length
+    response = client.post(form_url(open_cycle), form_data(client, open_cycle, **{name: value_of_length(name, limit + 1)}))
+    assert response.status_code == 200
+    assert response.context["form"].has_error(name, "max_length")
+    assert not Nomination.objects.exists()
+
+
+@pytest.mark.parametrize("name", public_text_fields())
+def test_a_value_exactly_at_the_models_limit_is_saved(client, open_cycle, name):
+    limit = Nomination._meta.get_field(name).max_length
+    value = value_of_length(name, limit)
+    response = client.post(form_url(open_cycle), form_data(client, open_cycle, **{name: value}))
+    assert response.status_code == 302
+    assert getattr(Nomination.objects.get(), name) == value
+
+
+def test_a_name_that_width_folding_lengthens_past_the_column_is_a_form_error(client, open_cycle):
+    name = "㍿" * Nomination._meta.get_field("nominee_name").max_length  # each folds to 株式会社
+    response = client.post(form_url(open_cycle), form_data(client, open_cycle, nominee_name=name))
+    assert response.status_code == 200
+    assert response.context["form"].errors["nominee_name"] == ["被提名人姓名过长。"]
+    assert not Nomination.objects.exists()
+
+
+def test_the_service_validates_the_model_before_writing_anything(private_root):
+    limit = Nomination._meta.get_field("nominator_phone").max_length
+    with pytest.raises(ValidationError) as raised:
+        make_nomination(nominator_phone="8" * (limit + 1))
+    assert list(raised.value.error_dict) == ["nominator_phone"]
+    assert not Nomination.objects.exists()
+    assert not any(path.is_file() for path in private_root.rglob("*"))
