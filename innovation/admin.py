@@ -37,10 +37,6 @@ class FirstPhotoColumn:
         return super().get_queryset(request).prefetch_related("photos")
 
 
-
-
-
-
 @admin.register(PartnerInstitution)
 class PartnerInstitutionAdmin(WebsiteFieldMixin, PublishableAdmin):
     list_display = ("name", "kind", "country", "city", "ordering", "status")

@@ -15,6 +15,7 @@ from portal.filters import (
     YearChoiceFilter,
     distinct_values,
     related_subquery,
+    value_choices,
 )
 
 from .models import (
@@ -45,23 +46,18 @@ def published_platforms(request):
     return Platform.objects.published()
 
 
-def countries_of(partners) -> list[tuple[str, str]]:
-    return [(country, country) for country in distinct_values(partners, "country")]
-
-
 class PlatformFilter(TextSearchFilterSet):
     text_fields = ("name", "summary", "body", "state_note", "partners__name", "tech_fields__name")
 
     kind = django_filters.ChoiceFilter(label=_("类型"), choices=PlatformKind.choices, empty_label=_("全部类型"))
     partner = ManyToManySlugFilter(
-        label=_("合作机构"), field_name="partners", queryset=published_partners, to_field_name="slug", empty_label=_("全部机构")
+        label=_("合作机构"), field_name="partners", queryset=published_partners, empty_label=_("全部机构")
     )
     state = django_filters.ChoiceFilter(label=_("进展"), choices=PlatformState.choices, empty_label=_("全部进展"))
     field = ManyToManySlugFilter(
         label=_("技术领域"),
         field_name="tech_fields",
         queryset=TechField.objects.all(),
-        to_field_name="slug",
         empty_label=_("全部领域"),
     )
 
@@ -75,7 +71,9 @@ class PartnerFilter(TextSearchFilterSet):
 
     kind = django_filters.ChoiceFilter(label=_("类型"), choices=PartnerKind.choices, empty_label=_("全部类型"))
     country = DataChoiceFilter(
-        label=_("国家"), choices_from=lambda: countries_of(PartnerInstitution.objects.published()), empty_label=_("全部国家")
+        label=_("国家"),
+        choices_from=lambda: value_choices(PartnerInstitution.objects.published(), "country"),
+        empty_label=_("全部国家"),
     )
 
     class Meta:
@@ -90,7 +88,6 @@ class EnterpriseFilter(TextSearchFilterSet):
         label=_("资质"),
         field_name="qualifications",
         queryset=Qualification.objects.all(),
-        to_field_name="slug",
         empty_label=_("全部资质"),
     )
     stage = django_filters.ChoiceFilter(
@@ -100,7 +97,6 @@ class EnterpriseFilter(TextSearchFilterSet):
         label=_("孵化平台"),
         field_name="incubated_at",
         queryset=published_platforms,
-        to_field_name="slug",
         empty_label=_("全部平台"),
     )
 
@@ -131,7 +127,8 @@ class AchievementFilter(TextSearchFilterSet):
 
 
 def cooperation_countries():
-    return countries_of(PartnerInstitution.objects.published().filter(cooperations__in=Cooperation.objects.published()))
+    partners = PartnerInstitution.objects.published().filter(cooperations__in=Cooperation.objects.published())
+    return value_choices(partners, "country")
 
 
 class CooperationFilter(TextSearchFilterSet):

@@ -128,10 +128,6 @@ class Platform(SluggedMixin, PreciseDateMixin, Publishable):
     def get_absolute_url(self):
         return reverse("innovation:platform-detail", kwargs={"slug": self.slug})
 
-    @property
-    def state_display(self) -> str:
-        return self.state_note or (self.get_state_display() if self.state else "")
-
 
 class Qualification(ReferenceTerm):
     """A recognition an enterprise holds (国家级高新技术企业, 知识产权优势企业…)."""

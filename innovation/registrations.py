@@ -10,13 +10,11 @@ from portal.registry import HomeBlock, NavItem, SearchSource, SectionNav
 
 from .models import Achievement, Cooperation, Enterprise, Event, InnovationFigure, PartnerInstitution, Platform
 
-nav_items = [NavItem(_("创新创业"), "innovation:innovation-home", order=30)]
-
-# The row of links on every page of the section.
+# The section's row of links on each of its pages; those with top_order are in the top navigation.
 section_nav = SectionNav(
     _("创新栏目"),
     (
-        NavItem(_("创新创业"), "innovation:innovation-home"),
+        NavItem(_("创新创业"), "innovation:innovation-home", top_order=40),
         NavItem(_("创新平台"), "innovation:platform-list"),
         NavItem(_("合作机构"), "innovation:partner-list"),
         NavItem(_("企业"), "innovation:enterprise-list"),

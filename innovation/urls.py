@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from . import views
 
@@ -14,5 +15,7 @@ urlpatterns = [
     path("enterprises/<slug:slug>/", views.EnterpriseDetailView.as_view(), name="enterprise-detail"),
     path("events/", views.EventListView.as_view(), name="event-list"),
     path("achievements/", views.AchievementListView.as_view(), name="achievement-list"),
-    path("cooperation/", views.CooperationListView.as_view(), name="cooperation-list"),
+    path("cooperations/", views.CooperationListView.as_view(), name="cooperation-list"),
+    # The list's address before it followed /<section>/<plural>/.
+    path("cooperation/", RedirectView.as_view(pattern_name="innovation:cooperation-list", permanent=True, query_string=True)),
 ]

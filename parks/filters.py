@@ -53,7 +53,7 @@ def published_metrics(request):
 
 
 class IndicatorFilter(django_filters.FilterSet):
-    metric = SlugChoiceFilter(label=_("指标"), queryset=published_metrics, to_field_name="slug", empty_label=_("全部指标"))
+    metric = SlugChoiceFilter(label=_("指标"), queryset=published_metrics, empty_label=_("全部指标"))
     category = django_filters.ChoiceFilter(
         label=_("类别"), field_name="metric__category", choices=MetricCategory.choices, empty_label=_("全部类别")
     )

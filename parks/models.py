@@ -18,10 +18,6 @@ class ParkLevel(models.TextChoices):
     NATIONAL = "national", _("国家级")
 
 
-# Paths of the section's list pages, which a park's own /park/<slug>/ must not shadow.
-RESERVED_PARK_SLUGS = frozenset({"areas", "history", "industries", "indicators", "honours"})
-
-
 class Park(SluggedMixin, Publishable):
     slug_source = "name"
 
@@ -66,8 +62,6 @@ class Park(SluggedMixin, Publishable):
 
     def clean(self):
         super().clean()
-        if self.slug in RESERVED_PARK_SLUGS:
-            raise ValidationError({"slug": _("这个网址别名已被栏目页面占用，请换一个。")})
         self.approved_on = normalise_precise_date(self.approved_on, self.approved_on_precision)
         self.upgraded_on = normalise_precise_date(self.upgraded_on, self.upgraded_on_precision)
 

@@ -12,22 +12,16 @@ from .models import Area, Honour, Indicator, Industry, Metric, Milestone, Park
 
 HOME_MILESTONE_COUNT = 4
 
-# The top navigation stays short; the park profile page links to every other park page.
-nav_items = [
-    NavItem(_("园区概况"), "parks:park-home", order=10),
-    NavItem(_("发展历程"), "parks:milestone-list", order=11),
-    NavItem(_("经济指标"), "parks:indicator-list", order=12),
-]
-
-# The row of links on every page of the section.
+# The section's row of links on each of its pages; the top navigation stays short (top_order):
+# the park profile links to every other park page.
 section_nav = SectionNav(
     _("园区栏目"),
     (
-        NavItem(_("园区概况"), "parks:park-home"),
+        NavItem(_("园区概况"), "parks:park-home", top_order=10),
         NavItem(_("一区多园"), "parks:area-list"),
-        NavItem(_("发展历程"), "parks:milestone-list"),
+        NavItem(_("发展历程"), "parks:milestone-list", top_order=11),
         NavItem(_("产业布局"), "parks:industry-list"),
-        NavItem(_("经济指标"), "parks:indicator-list"),
+        NavItem(_("经济指标"), "parks:indicator-list", top_order=12),
         NavItem(_("园区荣誉"), "parks:honour-list"),
     ),
 )

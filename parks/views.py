@@ -5,6 +5,7 @@ runs the same number of queries however many rows it shows."""
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
 
 from portal.generic import PublishedDetailView, PublishedListView
 
@@ -69,6 +70,8 @@ class ParkHomeView(ParkDetailView):
 class AreaListView(PublishedListView):
     model = Area
     filterset_class = AreaFilter
+    page_title = _("一区多园")
+    meta_description = _("园区“一区多园”的各个片区：原核心区、进驻片区与合并新区。")
 
     def get_queryset(self):
         return super().get_queryset().select_related("photo")
@@ -77,6 +80,8 @@ class AreaListView(PublishedListView):
 class MilestoneListView(PublishedListView):
     model = Milestone
     filterset_class = MilestoneFilter
+    page_title = _("发展历程")
+    meta_description = _("园区发展历程：从批准成立到升级为国家高新区的大事记。")
 
     def get_queryset(self):
         return super().get_queryset().select_related("photo")
@@ -85,11 +90,15 @@ class MilestoneListView(PublishedListView):
 class IndustryListView(PublishedListView):
     model = Industry
     filterset_class = IndustryFilter
+    page_title = _("产业布局")
+    meta_description = _("园区产业布局：支柱（基石）产业与战略性新兴产业。")
 
 
 class HonourListView(PublishedListView):
     model = Honour
     filterset_class = HonourFilter
+    page_title = _("园区荣誉")
+    meta_description = _("园区获得的称号、试点与示范资格、国际会员资格。")
 
 
 @dataclass
@@ -103,10 +112,6 @@ class MetricSeries:
     @property
     def key(self) -> str:
         return f"{self.metric.slug}-{self.park.pk}"
-
-    @property
-    def latest(self) -> Indicator:
-        return self.rows[-1]
 
 
 def metric_series(indicators) -> list[MetricSeries]:
@@ -130,6 +135,8 @@ class IndicatorListView(PublishedListView):
     model = Indicator
     filterset_class = IndicatorFilter
     paginate_by = 8
+    page_title = _("经济指标")
+    meta_description = _("园区主要经济指标：逐年数值、同比增长与统计口径，附图表。")
     context_object_name = "series_list"
 
     def get_queryset(self):

@@ -30,8 +30,6 @@ class SiteSettingsAdmin(HistoryAdmin):
         return False
 
 
-
-
 class PhotoAdminForm(forms.ModelForm):
     """Caption and credit may be left empty: the file's EXIF fills them in when it has them."""
 

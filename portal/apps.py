@@ -11,9 +11,9 @@ class PortalConfig(AppConfig):
         from .models import Article, Photo
         from .registry import NavItem, SearchSource, registry
 
-        registry.register_nav(NavItem(_("首页"), "portal:home", order=0))
-        registry.register_nav(NavItem(_("文章"), "portal:article-list", order=80))
-        registry.register_nav(NavItem(_("图片"), "portal:photo-list", order=90))
+        registry.register_nav(NavItem(_("首页"), "portal:home", top_order=0))
+        registry.register_nav(NavItem(_("文章"), "portal:article-list", top_order=80))
+        registry.register_nav(NavItem(_("图片"), "portal:photo-list", top_order=90))
         registry.register_home_block(home.featured_photos)
         registry.register_home_block(home.latest_articles)
         article_fields = ("title", "subtitle", "summary", "lead", "sections__heading", "sections__body")

@@ -1,9 +1,25 @@
-"""Dates that know how precise they are: 1992年9月, 2005年, 2010年9月1日."""
+"""Dates that know how precise they are (1992年9月, 2005年, 2010年9月1日), and date-times that say
+in which time zone they are read (2026年12月1日 17:00（北京时间）)."""
 
 import datetime
 
 from django.db import models
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+LOCAL_DATETIME_FORMAT = "Y年n月j日 H:i"
+
+# How readers here name a time zone; any other zone is named by its IANA name.
+TIME_ZONE_LABELS = {
+    "Asia/Shanghai": _("北京时间"),
+    "Asia/Chongqing": _("北京时间"),
+    "PRC": _("北京时间"),
+    "Asia/Hong_Kong": _("香港时间"),
+    "Asia/Macau": _("澳门时间"),
+    "UTC": _("UTC"),
+    "Etc/UTC": _("UTC"),
+}
 
 
 class DatePrecision(models.TextChoices):
@@ -50,3 +66,19 @@ class PreciseDateMixin(models.Model):
     def clean(self):
         super().clean()
         self.date = normalise_precise_date(self.date, self.date_precision)
+
+
+def time_zone_label(name: str | None = None) -> str:
+    """The reader's name for time zone `name` (default: the current one, i.e. settings.TIME_ZONE):
+    北京时间 for Asia/Shanghai, UTC for UTC, the IANA name for any zone without a label."""
+    name = name or timezone.get_current_timezone_name()
+    return str(TIME_ZONE_LABELS.get(name, name))
+
+
+def format_local_datetime(value: datetime.datetime, *, zone: bool = True) -> str:
+    """An aware date-time in the current time zone (settings.TIME_ZONE unless another is
+    activated), naming the zone: '2026年12月1日 17:00（北京时间）'; without it if `zone` is False."""
+    text = dateformat.format(timezone.localtime(value), LOCAL_DATETIME_FORMAT)
+    if not zone:
+        return text
+    return gettext("%(datetime)s（%(zone)s）") % {"datetime": text, "zone": time_zone_label()}

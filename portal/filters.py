@@ -28,7 +28,13 @@ class SlugChoiceField(ModelChoiceField):
 
 
 class SlugChoiceFilter(django_filters.ModelChoiceFilter):
+    """A choice of a row by its slug (?tag=jian-zhu)."""
+
     field_class = SlugChoiceField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("to_field_name", "slug")
+        super().__init__(*args, **kwargs)
 
 
 class DataChoiceFilter(django_filters.ChoiceFilter):
@@ -50,6 +56,11 @@ def distinct_values(queryset, field: str, *, descending: bool = False) -> list:
     """The distinct non-empty values of `field` in `queryset`, sorted (one query)."""
     values = queryset.order_by(f"-{field}" if descending else field).values_list(field, flat=True).distinct()
     return [value for value in values if value not in ("", None)]
+
+
+def value_choices(queryset, field: str) -> list[tuple]:
+    """Choices named by the values themselves (a country, an institution), as the data has them."""
+    return [(value, value) for value in distinct_values(queryset, field)]
 
 
 def year_label(year) -> str:
@@ -98,9 +109,7 @@ class PhotoFilter(TextSearchFilterSet):
     text_fields = ("caption", "credit", "alt_text")
 
     section = django_filters.ChoiceFilter(label=_("栏目"), choices=PhotoSection.choices, empty_label=_("全部栏目"))
-    tag = SlugChoiceFilter(
-        label=_("标签"), field_name="tags", queryset=PhotoTag.objects.all(), to_field_name="slug", empty_label=_("全部标签")
-    )
+    tag = SlugChoiceFilter(label=_("标签"), field_name="tags", queryset=PhotoTag.objects.all(), empty_label=_("全部标签"))
 
     class Meta:
         model = Photo
@@ -112,7 +121,7 @@ class ArticleFilter(TextSearchFilterSet):
 
     column = DataChoiceFilter(
         label=_("栏目"),
-        choices_from=lambda: [(column, column) for column in distinct_values(Article.objects.published(), "column")],
+        choices_from=lambda: value_choices(Article.objects.published(), "column"),
         empty_label=_("全部栏目"),
     )
 

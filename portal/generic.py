@@ -1,5 +1,6 @@
 """Generic views every section uses: filtered, paginated lists and draft-aware details."""
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.utils.translation import gettext as _
@@ -7,15 +8,29 @@ from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 
+def offers_choices(field: forms.Field) -> bool:
+    """Whether a filter field lets the reader pick: a choice field with a non-empty choice."""
+    if isinstance(field, forms.ModelChoiceField):
+        return field.queryset.exists()
+    if isinstance(field, forms.ChoiceField):
+        return any(value not in field.empty_values for value, _label in field.choices)
+    return False
+
+
 class PublishedListView(FilterView):
     """A FilterView over published rows that never fails on a bad query string.
 
     Invalid filter values show the page with a message and no rows (django-filter's strict
     mode); a page number out of range or not a number shows the nearest real page.
+
+    The page's name is given once, as `page_title` (and its description as `meta_description`):
+    templates/portal/list_base.html puts it in <title>, the breadcrumb and the <h1>.
     """
 
     paginate_by = settings.PORTAL_PAGE_SIZE
     template_name_suffix = "_list"
+    page_title = ""
+    meta_description = ""
 
     def get_queryset(self):
         return super().get_queryset().published()
@@ -35,9 +50,24 @@ class PublishedListView(FilterView):
             messages.warning(request, _("筛选条件有误，请检查下方标红的选项后重试。"))
         return response
 
+    def show_filters(self, paginator) -> bool:
+        """Whether the filter form helps: always while filters are applied or refused; otherwise
+        when the (unfiltered) list has more than one page or a field offers choices. Fields with
+        fixed choices are asked first, so a query runs only when nothing else decides."""
+        form = self.filterset.form
+        if form.is_bound and (form.errors or form.changed_data):
+            return True
+        if paginator is not None and paginator.num_pages > 1:
+            return True
+        fields = sorted(form.fields.values(), key=lambda field: isinstance(field, forms.ModelChoiceField))
+        return any(offers_choices(field) for field in fields)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["active_filters"] = bool(self.filterset.form.changed_data) if self.filterset.is_valid() else False
+        context["show_filters"] = self.show_filters(context["paginator"])
+        context["page_title"] = self.page_title or self.model._meta.verbose_name_plural
+        context["meta_description"] = self.meta_description
         return context
 
 

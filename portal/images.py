@@ -16,9 +16,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
+
+from .validators import validate_file_size
 
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 
@@ -39,13 +40,7 @@ def validate_image_file(file) -> None:
     """
     if getattr(file, "_committed", False):
         return
-    max_bytes = settings.PORTAL_MAX_UPLOAD_BYTES
-    if file.size is not None and file.size > max_bytes:
-        raise ValidationError(
-            _("图片文件过大（%(size)s），上限为 %(limit)s。"),
-            code="file_too_large",
-            params={"size": filesizeformat(file.size), "limit": filesizeformat(max_bytes)},
-        )
+    validate_file_size(file, settings.PORTAL_MAX_UPLOAD_BYTES, what=_("图片"))
     stream = getattr(file, "file", file)  # a FieldFile wraps the uploaded file
     stream.seek(0)
     try:

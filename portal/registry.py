@@ -14,9 +14,12 @@ from django.db.models import QuerySet
 
 @dataclass(frozen=True)
 class NavItem:
+    """A link to a page. In a SectionNav, `top_order` also puts it in the site's top navigation
+    (sorted by that number); the section's own row lists every item in the given order."""
+
     label: str
     url_name: str
-    order: int = 50
+    top_order: int | None = None
 
 
 @dataclass(frozen=True)
@@ -58,8 +61,9 @@ class Registry:
     sample_hooks: list[Callable] = field(default_factory=list)
 
     def register_nav(self, item: NavItem) -> None:
+        """Put `item` in the top navigation, at its `top_order`."""
         self.nav.append(item)
-        self.nav.sort(key=lambda entry: entry.order)
+        self.nav.sort(key=lambda entry: entry.top_order)
 
     def register_home_block(self, block: HomeBlock) -> None:
         self.home_blocks.append(block)
@@ -88,13 +92,14 @@ class Registry:
 
     def register_section(self, registrations) -> None:
         """Everything a section's `registrations` module offers; each name is optional:
-        nav_items, section_nav, home_blocks, search_sources, sitemap_models, sample_models,
+        section_nav, home_blocks, search_sources, sitemap_models, sample_models,
         sample_after_load. The section is named after the module's package (e.g. "parks")."""
         section_nav = getattr(registrations, "section_nav", None)
         if section_nav is not None:
             self.section_navs[registrations.__name__.split(".")[0]] = section_nav
-        for item in getattr(registrations, "nav_items", ()):
-            self.register_nav(item)
+            for item in section_nav.items:
+                if item.top_order is not None:
+                    self.register_nav(item)
         for block in getattr(registrations, "home_blocks", ()):
             self.register_home_block(block)
         for source in getattr(registrations, "search_sources", ()):

@@ -24,7 +24,8 @@ portal_patterns = (
 
 urlpatterns = [
     path("", include(portal_patterns)),
-    path("park/", include("parks.urls")),
+    path("parks/", include("parks.urls")),
+    path("park/", include("parks.legacy_urls")),  # permanent redirects from the old addresses
     path("talent/", include("talent.urls")),
     path("innovation/", include("innovation.urls")),
     path("admin/", admin.site.urls),

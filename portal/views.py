@@ -5,6 +5,7 @@ from django.db.models import Prefetch, Q
 from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from django.views.static import serve
 
@@ -32,6 +33,7 @@ class PhotoListView(PublishedListView):
     model = Photo
     filterset_class = PhotoFilter
     paginate_by = 24
+    page_title = gettext_lazy("图片")
 
     def get_queryset(self):
         return super().get_queryset().prefetch_related("tags")
@@ -48,6 +50,7 @@ class ArticleListView(PublishedListView):
     model = Article
     filterset_class = ArticleFilter
     paginate_by = 10
+    page_title = gettext_lazy("文章")
 
 
 class ArticleDetailView(PublishedDetailView):

@@ -250,10 +250,6 @@ class NominationAdmin(HistoryAdmin):
 # --- experts --------------------------------------------------------------------------------
 
 
-
-
-
-
 class ProgrammePartnerInline(admin.TabularInline):
     model = ProgrammePartner
     extra = 0

@@ -10,6 +10,7 @@ from portal.filters import (
     TextSearchFilterSet,
     YearChoiceFilter,
     distinct_values,
+    value_choices,
 )
 
 from .models import Award, AwardCategory, CycleStatus, Expert, ExpertField, ExpertTitle, Laureate, frequency_label
@@ -28,10 +29,6 @@ class CategoryChoiceField(SlugChoiceField):
 
 class CategoryChoiceFilter(ManyToManySlugFilter):
     field_class = CategoryChoiceField
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("to_field_name", "slug")
-        super().__init__(*args, **kwargs)
 
 
 def frequency_choices():
@@ -80,13 +77,12 @@ class ExpertFilter(TextSearchFilterSet):
         label=_("领域"),
         field_name="fields",
         queryset=ExpertField.objects.all(),
-        to_field_name="slug",
         empty_label=_("全部领域"),
     )
     title = django_filters.ChoiceFilter(label=_("职称"), choices=ExpertTitle.choices, empty_label=_("全部职称"))
     institution = DataChoiceFilter(
         label=_("所在单位"),
-        choices_from=lambda: [(name, name) for name in distinct_values(Expert.objects.published(), "institution")],
+        choices_from=lambda: value_choices(Expert.objects.published(), "institution"),
         empty_label=_("全部单位"),
     )
 

@@ -1,9 +1,8 @@
 """The talent section: awards with categories, cycles and laureates; nominations; experts.
 
 A cycle's phase (upcoming, open, under review, announced) is derived from its dates and
-today, never stored: `AwardCycle.phase` in Python, `AwardCycleQuerySet.with_phase()` and
-`AwardQuerySet.with_current_phase()` in SQL, from the same rules. (`status` is the publishing
-status every content model has.)
+today, never stored: `AwardCycle.phase` in Python, `AwardQuerySet.with_current_phase()` in
+SQL, from the same rules. (`status` is the publishing status every content model has.)
 """
 
 import datetime
@@ -105,6 +104,12 @@ class Award(SluggedMixin, SampleMixin, Publishable):
     def frequency_display(self) -> str:
         return frequency_label(self.frequency_years)
 
+    @property
+    def current_phase_label(self) -> str:
+        """The label of `current_phase`, which AwardQuerySet.with_current_phase() annotates."""
+        phase = getattr(self, "current_phase", None)
+        return CycleStatus(phase).label if phase else ""
+
     def procedure_steps(self) -> list[str]:
         return [line.strip() for line in self.selection_procedure.splitlines() if line.strip()]
 
@@ -138,9 +143,6 @@ class AwardCategory(SluggedMixin, SampleMixin, models.Model):
 
 
 class AwardCycleQuerySet(PublishableQuerySet):
-    def with_phase(self):
-        return self.annotate(phase_now=cycle_status_case())
-
     def open_now(self):
         now = timezone.now()
         return self.filter(nomination_opens__lte=now, nomination_closes__gt=now)
@@ -281,9 +283,7 @@ class Nomination(SampleMixin, models.Model):
     nominee_name_normalised = models.CharField(_("姓名（规范化）"), max_length=50, editable=False)
     nominee_organisation = models.CharField(_("被提名人工作单位"), max_length=100)
     # A TextField's max_length is not checked by full_clean(): the validators are the rule.
-    statement = models.TextField(
-        _("推荐理由"), max_length=5000, validators=[MinLengthValidator(20), MaxLengthValidator(5000)]
-    )
+    statement = models.TextField(_("推荐理由"), max_length=5000, validators=[MinLengthValidator(20), MaxLengthValidator(5000)])
     supporting_document = models.FileField(
         _("证明材料（PDF）"), upload_to=nomination_upload_to, storage=private_storage, max_length=200
     )

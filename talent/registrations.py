@@ -19,31 +19,22 @@ from .models import (
 )
 from .sample import place_sample_cycles
 
-nav_items = [
-    NavItem(_("人才奖项"), "talent:award-list", order=30),
-    NavItem(_("专家服务"), "talent:expert-list", order=31),
-]
-
-# The row of links on every page of the section.
+# The section's row of links on each of its pages; those with top_order are in the top navigation.
 section_nav = SectionNav(
     _("人才栏目"),
     (
-        NavItem(_("奖项"), "talent:award-list"),
+        NavItem(_("人才"), "talent:talent-home"),
+        NavItem(_("人才奖项"), "talent:award-list", top_order=30),
         NavItem(_("历届获奖者"), "talent:laureate-list"),
         NavItem(_("提名进度查询"), "talent:nomination-status"),
-        NavItem(_("专家服务"), "talent:expert-list"),
+        NavItem(_("专家服务"), "talent:expert-list", top_order=31),
     ),
 )
 
 
 def open_calls_context(request) -> dict:
     """Cycles open for nominations now, soonest deadline first."""
-    cycles = (
-        AwardCycle.objects.published()
-        .open_now()
-        .select_related("award")
-        .order_by("nomination_closes")
-    )
+    cycles = AwardCycle.objects.published().open_now().select_related("award").order_by("nomination_closes")
     return {"title": _("正在接受提名"), "cycles": list(cycles), "more_url": reverse("talent:award-list")}
 
 

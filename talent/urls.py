@@ -5,7 +5,8 @@ from . import views
 app_name = "talent"
 
 urlpatterns = [
-    path("", views.AwardListView.as_view(), name="award-list"),
+    path("", views.TalentHomeView.as_view(), name="talent-home"),
+    path("awards/", views.AwardListView.as_view(), name="award-list"),
     path("awards/<slug:slug>/", views.AwardDetailView.as_view(), name="award-detail"),
     path("awards/<slug:slug>/nominate/", views.NominationCreateView.as_view(), name="nomination-create"),
     path("cycles/<int:pk>/deadline.ics", views.cycle_calendar, name="cycle-calendar"),

@@ -2,8 +2,9 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+
+from portal.validators import validate_file_size
 
 PDF_MAGIC = b"%PDF-"
 # The PDF specification lets a header follow up to 1024 bytes of junk; real files start with it.
@@ -11,13 +12,7 @@ HEADER_WINDOW = 1024
 
 
 def validate_pdf(file) -> None:
-    max_bytes = settings.NOMINATION_MAX_UPLOAD_BYTES
-    if file.size is not None and file.size > max_bytes:
-        raise ValidationError(
-            _("文件过大（%(size)s），上限为 %(limit)s。"),
-            code="file_too_large",
-            params={"size": filesizeformat(file.size), "limit": filesizeformat(max_bytes)},
-        )
+    validate_file_size(file, settings.NOMINATION_MAX_UPLOAD_BYTES)
     if not file.size:
         raise ValidationError(_("文件是空的。"), code="empty")
     file.seek(0)

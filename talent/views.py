@@ -5,18 +5,21 @@ Nominations are never listed publicly: a nominator sees one, by reference *and* 
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.cache import never_cache
+from django.views.generic import TemplateView
 from django_ratelimit import ALL
 from django_ratelimit.core import is_ratelimited
 
+from portal.dates import format_local_datetime
 from portal.generic import PublishedDetailView, PublishedListView
 from portal.publishing import published_condition
 
@@ -35,9 +38,12 @@ from .models import (
     Laureate,
     Nomination,
 )
+from .registrations import open_calls_context
 from .services import DuplicateNomination, NominationClosed, submit_nomination
 
 SESSION_REFERENCE_KEY = "talent.submitted_nomination"
+TALENT_HOME_AWARD_COUNT = 6
+TALENT_HOME_PROGRAMME_COUNT = 3
 
 
 def ratelimited_response(request, status=429):
@@ -54,9 +60,32 @@ def limited(request, group: str, rate: str) -> bool:
 # --- awards ---------------------------------------------------------------------------------
 
 
+class TalentHomeView(TemplateView):
+    """/talent/: what the section offers — calls open now, the awards, the expert service."""
+
+    template_name = "talent/talent_home.html"
+
+    def get(self, request, *args, **kwargs):
+        if request.GET:
+            # /talent/ was the award list: its filtered addresses now live at /talent/awards/.
+            return HttpResponsePermanentRedirect(f"{reverse('talent:award-list')}?{request.GET.urlencode()}")
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        awards = Award.objects.published().with_current_phase()
+        context["open_calls"] = {"name": "talent-open-calls", **open_calls_context(self.request)}
+        context["awards"] = awards[:TALENT_HOME_AWARD_COUNT]
+        context["more_awards"] = awards.count() > TALENT_HOME_AWARD_COUNT
+        context["programmes"] = ExpertProgramme.objects.published()[:TALENT_HOME_PROGRAMME_COUNT]
+        return context
+
+
 class AwardListView(PublishedListView):
     model = Award
     filterset_class = AwardFilter
+    page_title = gettext_lazy("人才奖项")
+    meta_description = gettext_lazy("园区设立的人才奖项：奖励对象、类别、奖金、参评条件、提名时间和历届获奖者。")
 
     def get_queryset(self):
         return (
@@ -72,11 +101,6 @@ class AwardListView(PublishedListView):
                 ),
             )
         )
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["phase_choices"] = CycleStatus.choices
-        return context
 
 
 def banner_for(award: Award, cycles: list[AwardCycle]) -> dict:
@@ -125,6 +149,8 @@ class AwardDetailView(PublishedDetailView):
 class LaureateListView(PublishedListView):
     model = Laureate
     filterset_class = LaureateFilter
+    page_title = gettext_lazy("历届获奖者")
+    meta_description = gettext_lazy("人才奖项历届获奖者：姓名、工作单位、类别与评语。")
 
     def get_queryset(self):
         return super().get_queryset().select_related("cycle__award", "category", "photo")
@@ -137,8 +163,8 @@ def cycle_calendar(request, pk):
     body = deadline_calendar(
         uid=f"talent-cycle-{cycle.pk}-deadline@{request.get_host().split(':')[0]}",
         summary=_("%(award)s 第%(edition)s届 提名截止") % {"award": cycle.award.name, "edition": cycle.edition},
-        description=_("提名截止时间：%(deadline)s（北京时间）。%(url)s")
-        % {"deadline": timezone.localtime(cycle.nomination_closes).strftime("%Y-%m-%d %H:%M"), "url": award_url},
+        description=_("提名截止时间：%(deadline)s。%(url)s")
+        % {"deadline": format_local_datetime(cycle.nomination_closes), "url": award_url},
         url=award_url,
         deadline=cycle.nomination_closes,
     )
@@ -164,7 +190,10 @@ class NominationCreateView(View):
             self.cycle.award = self.award
 
     def closed(self, request, status=200):
-        context = {"award": self.award, "banner": banner_for(self.award, list(AwardCycle.objects.published().filter(award=self.award)))}
+        context = {
+            "award": self.award,
+            "banner": banner_for(self.award, list(AwardCycle.objects.published().filter(award=self.award))),
+        }
         return render(request, "talent/nomination_closed.html", context, status=status)
 
     def render_form(self, request, form, status=200):
@@ -203,6 +232,10 @@ class NominationCreateView(View):
         except NominationClosed as error:
             messages.error(request, error.message)
             return self.closed(request, status=403)
+        except ValidationError as error:
+            # The form runs the model's rules already; this is the last line of defence.
+            form.add_error(None, error.messages)
+            return self.render_form(request, form)
         except DuplicateNomination as duplicate:
             if duplicate.same_form:
                 # The same form sent twice (double click, reload): show the first submission.
@@ -255,6 +288,8 @@ def nomination_status(request):
 class ExpertListView(PublishedListView):
     model = Expert
     filterset_class = ExpertFilter
+    page_title = gettext_lazy("专家服务")
+    meta_description = gettext_lazy("为园区企业提供技术咨询和战略辅导的专家：按领域、职称和单位查找。")
 
     def get_queryset(self):
         return (

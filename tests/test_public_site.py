@@ -102,3 +102,49 @@ def test_no_query_string_makes_a_page_fail(client, article_content, url_name):
         response = client.get(url, {param: ["1", "2"]})
         assert response.status_code == 200
     assert client.get(url + "?%ff%fe=%ff&&=&page&page=").status_code == 200
+
+
+LIST_VIEWS = [
+    "parks:area-list",
+    "parks:milestone-list",
+    "parks:industry-list",
+    "parks:indicator-list",
+    "parks:honour-list",
+    "talent:award-list",
+    "talent:laureate-list",
+    "talent:expert-list",
+    "innovation:platform-list",
+    "innovation:partner-list",
+    "innovation:enterprise-list",
+    "innovation:event-list",
+    "innovation:achievement-list",
+    "innovation:cooperation-list",
+    "portal:article-list",
+    "portal:photo-list",
+]
+
+
+@pytest.mark.parametrize("url_name", LIST_VIEWS)
+def test_a_list_page_names_itself_once_in_title_breadcrumb_and_heading(client, url_name):
+    from django.urls import resolve
+
+    from portal.registry import registry
+
+    url = reverse(url_name)
+    view = resolve(url).func.view_class
+    name = str(view.page_title)
+    assert name
+    content = client.get(url).content.decode()
+    assert re.search(rf"<title>{name} · [^<]+</title>", content)
+    assert re.search(rf'<li aria-current="page">{name}</li>\s*</ol>', content)
+    assert f"<h1>{name}</h1>" in content
+    assert view.meta_description == "" or f'<meta name="description" content="{view.meta_description}">' in content
+    namespace = url_name.split(":")[0]
+    nav = registry.section_navs.get(namespace)
+    if nav is None:
+        assert 'class="section-nav"' not in content
+        return
+    assert f'<a href="{url}" aria-current="page">' in content.split('class="section-nav"')[1].split("</nav>")[0]
+    home = nav.items[0]
+    if home.url_name != url_name:
+        assert f'<li><a href="{reverse(home.url_name)}">{home.label}</a></li><li aria-current="page">{name}</li>' in content

@@ -155,7 +155,10 @@ def test_every_photo_foreign_key_has_a_case():
     owners = {
         model._meta.label_lower
         for model in apps.get_models()
-        if any(getattr(field, "related_model", None) is apps.get_model("portal.photo") and field.many_to_one for field in model._meta.fields)
+        if any(
+            getattr(field, "related_model", None) is apps.get_model("portal.photo") and field.many_to_one
+            for field in model._meta.fields
+        )
     }
     assert owners == set(PHOTO_OWNERS)
 

@@ -4,8 +4,11 @@ from decimal import Decimal
 
 from django import template
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.formats import number_format
+from django.utils.html import format_html
 
+from portal.dates import format_local_datetime
 from portal.registry import registry
 
 register = template.Library()
@@ -45,6 +48,17 @@ def signed_percent(value):
     return f"{text}%"
 
 
+@register.filter
+def local_datetime(value, zone=True):
+    """How every date-time (a nomination deadline) reads: in settings.TIME_ZONE, naming the zone,
+    with the instant for machines: <time datetime="2026-12-01T17:00:00+08:00">2026年12月1日
+    17:00（北京时间）</time>. `|local_datetime:False` leaves the zone out (the start of a range)."""
+    if value is None or value == "":
+        return ""
+    machine = timezone.localtime(value).isoformat()
+    return format_html('<time datetime="{}">{}</time>', machine, format_local_datetime(value, zone=bool(zone)))
+
+
 @register.inclusion_tag("includes/_staff_edit_link.html", takes_context=True)
 def staff_edit_link(context):
     """For staff only: a link from the public page to where its content is edited."""
@@ -70,3 +84,14 @@ def staff_edit_link(context):
 def section_nav(section, current=""):
     """The row of links of `section` (an app label), with `current` (a URL name) marked."""
     return {"nav": registry.section_navs.get(section), "current": current}
+
+
+@register.simple_tag(takes_context=True)
+def section_home(context):
+    """The current section's home page (the first item of its registered SectionNav, found by
+    the URL namespace), or None on that page itself and outside a section."""
+    match = getattr(context.get("request"), "resolver_match", None)
+    nav = registry.section_navs.get(match.namespace) if match is not None else None
+    if nav is None or not nav.items or nav.items[0].url_name == match.view_name:
+        return None
+    return nav.items[0]

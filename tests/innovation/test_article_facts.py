@@ -162,7 +162,7 @@ def test_the_innovation_section_is_reached_from_the_home_page(site):
         "/innovation/enterprises/",
         "/innovation/events/",
         "/innovation/achievements/",
-        "/innovation/cooperation/",
+        "/innovation/cooperations/",
     ]:
         assert path in reached, path
 

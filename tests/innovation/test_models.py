@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
-from innovation.models import FigureGroup, PlatformState
+from innovation.models import FigureGroup
 from portal.dates import DatePrecision
 from portal.publishing import Status
 from tests.innovation.factories_innovation import (
@@ -49,12 +49,6 @@ def test_every_model_has_a_readable_str_and_a_public_url():
     for obj in objects:
         assert str(obj)
         assert obj.get_absolute_url().startswith("/innovation/")
-
-
-def test_platform_state_display_prefers_the_sources_own_words():
-    assert make_platform(state=PlatformState.UNDER_CONSTRUCTION, state_note="加速推进").state_display == "加速推进"
-    assert make_platform(state=PlatformState.OPERATING, state_note="").state_display == "已运营"
-    assert make_platform(state="", state_note="").state_display == ""
 
 
 def test_platform_date_renders_only_what_is_known():

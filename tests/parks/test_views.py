@@ -213,6 +213,38 @@ def test_area_list_shows_the_merger_date_and_role(client):
     assert "柳东新区" in content and "合并新区" in content and "2008年" in content and "一套人马、两块牌子" in content
 
 
+def has_filter_form(response) -> bool:
+    return 'class="filter-form"' in main_of(response)
+
+
+def test_a_short_list_with_nothing_to_choose_shows_no_filter_form(client, settings):
+    park = make_park()
+    make_area(park=park, name="河西片区")
+    make_area(park=park, name="柳东片区")
+    url = reverse("parks:area-list")
+    assert not has_filter_form(client.get(url))  # one page and a text field only
+    assert not has_filter_form(client.get(url, {"page": "1"}))  # a page number is no filter
+    narrowed = client.get(url, {"q": "柳东"})
+    assert has_filter_form(narrowed)
+    assert "柳东片区" in main_of(narrowed) and "河西片区" not in main_of(narrowed)
+    nothing = client.get(url, {"q": "不存在"})
+    assert has_filter_form(nothing) and "没有符合筛选条件的内容。" in main_of(nothing)
+    for i in range(settings.PORTAL_PAGE_SIZE - 1):
+        make_area(park=park, name=f"新片区{i}")
+    assert has_filter_form(client.get(url))  # more than one page
+
+
+def test_the_filter_form_shows_when_a_field_offers_choices_or_a_value_is_refused(client):
+    milestones = reverse("parks:milestone-list")
+    assert not has_filter_form(client.get(milestones))  # no rows, so no decade to choose
+    refused = client.get(milestones, {"year_from": "公元"})
+    assert has_filter_form(refused) and "field-error" in main_of(refused)
+    make_milestone(title="批准成立", date=date(1992, 9, 1))
+    assert has_filter_form(client.get(milestones))  # the decade 1990 is a choice
+    make_honour(name="国家级高新区")
+    assert has_filter_form(client.get(reverse("parks:honour-list")))  # levels are fixed choices
+
+
 def test_industries_are_grouped_pillar_first(client):
     park = make_park()
     make_industry(park=park, name="节能环保", role=IndustryRole.STRATEGIC)

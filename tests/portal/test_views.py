@@ -99,14 +99,26 @@ def test_article_list_filters_by_column(client):
     assert "动态文章" in content and "巡礼文章" not in content
 
 
+def search_groups(client, query):
+    """What the search page lists: {group label: [rows]}, in the page's order."""
+    response = client.get(reverse("portal:search"), {"q": query})
+    assert response.status_code == 200
+    return {str(group["label"]): group["results"] for group in response.context["groups"]}
+
+
 def test_search_finds_chinese_substrings_and_only_published(client):
-    make_article(title="提速增效 超常发展")
+    article = make_article(title="提速增效 超常发展")
     make_article(title="草稿里的超常发展", status="draft")
-    make_photo(caption="机器人组装汽车生产线")
-    content = client.get(reverse("portal:search"), {"q": "超常"}).content.decode()
-    assert "提速增效 超常发展" in content and "草稿里的超常发展" not in content
-    assert "机器人组装汽车生产线" in client.get(reverse("portal:search"), {"q": "机器人 汽车"}).content.decode()
-    assert "没有找到" in client.get(reverse("portal:search"), {"q": "不存在的词"}).content.decode()
+    photo = make_photo(caption="机器人组装汽车生产线")
+    assert search_groups(client, "超常") == {"文章": [article]}
+    assert search_groups(client, "机器人 汽车") == {"图片": [photo]}  # every term, in any order
+
+
+def test_search_without_a_match_says_so(client):
+    make_article(title="提速增效 超常发展")
+    response = client.get(reverse("portal:search"), {"q": "不存在的词"})
+    assert response.context["groups"] == []
+    assert "没有找到与“不存在的词”相关的内容" in response.content.decode()
 
 
 def test_search_tolerates_odd_input(client):

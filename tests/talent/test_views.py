@@ -136,15 +136,27 @@ def test_award_page_shows_what_a_nominator_needs(client):
     assert reverse("talent:cycle-calendar", kwargs={"pk": cycle.pk}) in content
 
 
-def test_deadline_is_shown_in_china_time(client, settings):
+@pytest.mark.parametrize(
+    ("zone", "shown", "instant"),
+    [
+        ("Asia/Shanghai", "2030年3月31日 17:30（北京时间）", "2030-03-31T17:30:00+08:00"),
+        ("UTC", "2030年3月31日 09:30（UTC）", "2030-03-31T09:30:00+00:00"),
+        ("Europe/Berlin", "2030年3月31日 11:30（Europe/Berlin）", "2030-03-31T11:30:00+02:00"),
+    ],
+)
+def test_deadline_is_shown_in_the_configured_time_zone_and_names_it(client, settings, zone, shown, instant):
     import datetime
 
-    settings.TIME_ZONE = "UTC"
-    award = make_award()
-    closes = datetime.datetime(2030, 3, 31, 9, 30, tzinfo=datetime.UTC)  # 17:30 in Shanghai
-    make_cycle("open", award=award, nomination_closes=closes)
-    content = main_of(client.get(award.get_absolute_url()))
-    assert "2030年3月31日 17:30" in content
+    settings.TIME_ZONE = zone
+    award = make_award(name="时区奖项")
+    closes = datetime.datetime(2030, 3, 31, 9, 30, tzinfo=datetime.UTC)
+    cycle = make_cycle("open", award=award, nomination_closes=closes)
+    banner = main_of(client.get(award.get_absolute_url())).split('class="call-banner__deadline"')[1].split("</p>")[0]
+    assert f'<time datetime="{instant}">{shown}</time>' in banner
+    listed = main_of(client.get(reverse("talent:award-list"))).split("时区奖项")[1]
+    assert f'<dt>提名截止</dt><dd><time datetime="{instant}">{shown}</time></dd>' in listed
+    calendar = client.get(reverse("talent:cycle-calendar", kwargs={"pk": cycle.pk})).content.decode().replace("\r\n ", "")
+    assert f"DESCRIPTION:提名截止时间：{shown}。" in calendar
 
 
 def test_banner_when_closed_says_when_the_next_cycle_comes(client):
@@ -257,7 +269,7 @@ def test_home_lists_open_calls_with_deadline(client):
     content = text_of(client.get(reverse("portal:home")))
     assert "正在接受提名" in content and open_cycle.award.name in content and "即将开始的奖项" not in content
     assert open_cycle.award.get_absolute_url() in content
-    assert 'href="/talent/"' in content and 'href="/talent/experts/"' in content
+    assert 'href="/talent/awards/"' in content and 'href="/talent/experts/"' in content
 
 
 def test_search_finds_awards_laureates_and_experts(client):
