@@ -2,12 +2,10 @@
 portal's generic views) and prefetch only published related rows, so every page runs a fixed
 number of queries however many rows, partners or photos it shows."""
 
-from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from portal.generic import PublishedDetailView, PublishedListView
-from portal.models import Photo
+from portal.generic import PublishedDetailView, PublishedListView, public_rows
 
 from .filters import AchievementFilter, CooperationFilter, EnterpriseFilter, EventFilter, PartnerFilter, PlatformFilter
 from .models import (
@@ -23,18 +21,6 @@ from .models import (
     Policy,
     PolicyTopic,
 )
-
-
-def published_partners():
-    return Prefetch("partners", queryset=PartnerInstitution.objects.published())
-
-
-def published_platforms(lookup="platforms"):
-    return Prefetch(lookup, queryset=Platform.objects.published())
-
-
-def published_photos():
-    return Prefetch("photos", queryset=Photo.objects.published())
 
 
 def figure_groups(figures) -> list[dict]:
@@ -66,10 +52,10 @@ class InnovationHomeView(TemplateView):
             for stage in CapitalStage
             if any(e.capital_stage == stage for e in pipeline)
         ]
-        context["platforms"] = Platform.objects.published().prefetch_related(published_partners())
+        context["platforms"] = Platform.objects.published().prefetch_related(public_rows(Platform, "partners"))
         context["events"] = Event.objects.published()[:5]
         context["achievements"] = Achievement.objects.published().select_related("enterprise")[:3]
-        context["cooperations"] = Cooperation.objects.published().prefetch_related(published_partners())
+        context["cooperations"] = Cooperation.objects.published().prefetch_related(public_rows(Cooperation, "partners"))
         return context
 
 
@@ -79,24 +65,12 @@ class PlatformListView(PublishedListView):
     page_title = _("创新平台")
     meta_description = _("园区与高校、科研院所和企业共建的研究院、研发中心、实验室、孵化器与创新创业园。")
 
-    def get_queryset(self):
-        return super().get_queryset().prefetch_related(published_partners(), "tech_fields")
+    prefetch_related = ("partners", "tech_fields")
 
 
 class PlatformDetailView(PublishedDetailView):
     model = Platform
-
-    def get_queryset(self):
-        return (
-            super()
-            .get_queryset()
-            .prefetch_related(
-                published_partners(),
-                "tech_fields",
-                published_photos(),
-                Prefetch("enterprises", queryset=Enterprise.objects.published()),
-            )
-        )
+    prefetch_related = ("partners", "tech_fields", "photos", "enterprises")
 
 
 class PartnerListView(PublishedListView):
@@ -106,24 +80,14 @@ class PartnerListView(PublishedListView):
     page_title = _("合作机构")
     meta_description = _("与园区共建平台、开展合作的高校、科研院所、企业、政府机构与协会组织。")
 
-    def get_queryset(self):
-        return super().get_queryset().prefetch_related(published_platforms())
+    prefetch_related = ("platforms",)
 
 
 class PartnerDetailView(PublishedDetailView):
     model = PartnerInstitution
     template_name = "innovation/partner_detail.html"
     context_object_name = "partner"
-
-    def get_queryset(self):
-        return (
-            super()
-            .get_queryset()
-            .prefetch_related(
-                Prefetch("platforms", queryset=Platform.objects.published().prefetch_related("tech_fields")),
-                Prefetch("cooperations", queryset=Cooperation.objects.published()),
-            )
-        )
+    prefetch_related = ("platforms", "platforms__tech_fields", "cooperations")
 
 
 class EnterpriseListView(PublishedListView):
@@ -132,23 +96,12 @@ class EnterpriseListView(PublishedListView):
     page_title = _("企业")
     meta_description = _("园区企业：资质、资本市场进程与孵化平台。")
 
-    def get_queryset(self):
-        return super().get_queryset().prefetch_related("qualifications", published_platforms("incubated_at"))
+    prefetch_related = ("qualifications", "incubated_at")
 
 
 class EnterpriseDetailView(PublishedDetailView):
     model = Enterprise
-
-    def get_queryset(self):
-        return (
-            super()
-            .get_queryset()
-            .prefetch_related(
-                "qualifications",
-                published_platforms("incubated_at"),
-                Prefetch("achievements", queryset=Achievement.objects.published()),
-            )
-        )
+    prefetch_related = ("qualifications", "incubated_at", "achievements")
 
 
 class EventListView(PublishedListView):
@@ -157,8 +110,7 @@ class EventListView(PublishedListView):
     page_title = _("双创活动")
     meta_description = _("园区举办的创新创业大赛、创客文化节等双创活动。")
 
-    def get_queryset(self):
-        return super().get_queryset().prefetch_related(published_photos())
+    prefetch_related = ("photos",)
 
 
 class AchievementListView(PublishedListView):
@@ -167,8 +119,7 @@ class AchievementListView(PublishedListView):
     page_title = _("创新成果")
     meta_description = _("知识产权许可交易与科技成果转化。")
 
-    def get_queryset(self):
-        return super().get_queryset().select_related("enterprise")
+    select_related = ("enterprise",)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -182,5 +133,4 @@ class CooperationListView(PublishedListView):
     page_title = _("对外合作")
     meta_description = _("国际与区域合作：合作各方、所在国家、合作内容与进展。")
 
-    def get_queryset(self):
-        return super().get_queryset().prefetch_related(published_partners(), "tech_fields")
+    prefetch_related = ("partners", "tech_fields")

@@ -73,8 +73,7 @@ class AreaListView(PublishedListView):
     page_title = _("一区多园")
     meta_description = _("园区“一区多园”的各个片区：原核心区、进驻片区与合并新区。")
 
-    def get_queryset(self):
-        return super().get_queryset().select_related("photo")
+    select_related = ("photo",)
 
 
 class MilestoneListView(PublishedListView):
@@ -83,8 +82,7 @@ class MilestoneListView(PublishedListView):
     page_title = _("发展历程")
     meta_description = _("园区发展历程：从批准成立到升级为国家高新区的大事记。")
 
-    def get_queryset(self):
-        return super().get_queryset().select_related("photo")
+    select_related = ("photo",)
 
 
 class IndustryListView(PublishedListView):
@@ -139,8 +137,7 @@ class IndicatorListView(PublishedListView):
     meta_description = _("园区主要经济指标：逐年数值、同比增长与统计口径，附图表。")
     context_object_name = "series_list"
 
-    def get_queryset(self):
-        return super().get_queryset().select_related("metric", "park")
+    select_related = ("metric", "park")
 
     def paginate_queryset(self, queryset, page_size):
         return super().paginate_queryset(metric_series(queryset), page_size)

@@ -1,7 +1,7 @@
 """The shell's pages: home, gallery, articles, search and robots.txt."""
 
 from django.conf import settings
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
@@ -11,7 +11,7 @@ from django.views.static import serve
 
 from .filters import ArticleFilter, PhotoFilter
 from .generic import PublishedDetailView, PublishedListView
-from .models import Article, ArticleSection, Photo
+from .models import Article, Photo
 from .registry import registry
 
 SEARCH_RESULTS_PER_SOURCE = 20
@@ -35,15 +35,13 @@ class PhotoListView(PublishedListView):
     paginate_by = 24
     page_title = gettext_lazy("图片")
 
-    def get_queryset(self):
-        return super().get_queryset().prefetch_related("tags")
+    prefetch_related = ("tags",)
 
 
 class PhotoDetailView(PublishedDetailView):
     model = Photo
 
-    def get_queryset(self):
-        return super().get_queryset().prefetch_related("tags", Prefetch("articles", queryset=Article.objects.published()))
+    prefetch_related = ("tags", "articles")
 
 
 class ArticleListView(PublishedListView):
@@ -56,15 +54,7 @@ class ArticleListView(PublishedListView):
 class ArticleDetailView(PublishedDetailView):
     model = Article
 
-    def get_queryset(self):
-        return (
-            super()
-            .get_queryset()
-            .prefetch_related(
-                Prefetch("sections", queryset=ArticleSection.objects.order_by("ordering", "pk")),
-                Prefetch("photos", queryset=Photo.objects.published()),
-            )
-        )
+    prefetch_related = ("sections", "photos")
 
 
 class SearchView(TemplateView):

@@ -152,8 +152,7 @@ class LaureateListView(PublishedListView):
     page_title = gettext_lazy("历届获奖者")
     meta_description = gettext_lazy("人才奖项历届获奖者：姓名、工作单位、类别与评语。")
 
-    def get_queryset(self):
-        return super().get_queryset().select_related("cycle__award", "category", "photo")
+    select_related = ("cycle__award", "category", "photo")
 
 
 def cycle_calendar(request, pk):
@@ -291,13 +290,8 @@ class ExpertListView(PublishedListView):
     page_title = gettext_lazy("专家服务")
     meta_description = gettext_lazy("为园区企业提供技术咨询和战略辅导的专家：按领域、职称和单位查找。")
 
-    def get_queryset(self):
-        return (
-            super()
-            .get_queryset()
-            .select_related("photo")
-            .prefetch_related(Prefetch("fields", queryset=ExpertField.objects.all()))
-        )
+    select_related = ("photo",)
+    prefetch_related = ("fields",)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -314,5 +308,5 @@ class ExpertListView(PublishedListView):
 class ExpertDetailView(PublishedDetailView):
     model = Expert
 
-    def get_queryset(self):
-        return super().get_queryset().select_related("photo", "programme").prefetch_related("fields", "services")
+    select_related = ("photo", "programme")
+    prefetch_related = ("fields", "services")
