@@ -20,19 +20,12 @@ from portal.filters import (
 
 from .models import (
     Achievement,
-    AchievementKind,
     CapitalStage,
     Cooperation,
-    CooperationScope,
-    CooperationState,
     Enterprise,
     Event,
-    EventKind,
     PartnerInstitution,
-    PartnerKind,
     Platform,
-    PlatformKind,
-    PlatformState,
     Qualification,
     TechField,
 )
@@ -49,16 +42,11 @@ def published_platforms(request):
 class PlatformFilter(TextSearchFilterSet):
     text_fields = ("name", "summary", "body", "state_note", "partners__name", "tech_fields__name")
 
-    kind = django_filters.ChoiceFilter(label=_("类型"), choices=PlatformKind.choices, empty_label=_("全部类型"))
-    partner = ManyToManySlugFilter(
-        label=_("合作机构"), field_name="partners", queryset=published_partners, empty_label=_("全部机构")
-    )
-    state = django_filters.ChoiceFilter(label=_("进展"), choices=PlatformState.choices, empty_label=_("全部进展"))
+    partner = ManyToManySlugFilter(label=_("合作机构"), field_name="partners", queryset=published_partners)
     field = ManyToManySlugFilter(
         label=_("技术领域"),
         field_name="tech_fields",
         queryset=TechField.objects.all(),
-        empty_label=_("全部领域"),
     )
 
     class Meta:
@@ -69,11 +57,9 @@ class PlatformFilter(TextSearchFilterSet):
 class PartnerFilter(TextSearchFilterSet):
     text_fields = ("name", "short_name", "city", "country", "description")
 
-    kind = django_filters.ChoiceFilter(label=_("类型"), choices=PartnerKind.choices, empty_label=_("全部类型"))
     country = DataChoiceFilter(
         label=_("国家"),
         choices_from=lambda: value_choices(PartnerInstitution.objects.published(), "country"),
-        empty_label=_("全部国家"),
     )
 
     class Meta:
@@ -88,16 +74,12 @@ class EnterpriseFilter(TextSearchFilterSet):
         label=_("资质"),
         field_name="qualifications",
         queryset=Qualification.objects.all(),
-        empty_label=_("全部资质"),
     )
-    stage = django_filters.ChoiceFilter(
-        label=_("资本市场进程"), field_name="capital_stage", choices=CapitalStage.choices, empty_label=_("全部")
-    )
+    stage = django_filters.ChoiceFilter(label=_("资本市场进程"), field_name="capital_stage", choices=CapitalStage.choices)
     platform = ManyToManySlugFilter(
         label=_("孵化平台"),
         field_name="incubated_at",
         queryset=published_platforms,
-        empty_label=_("全部平台"),
     )
 
     class Meta:
@@ -108,7 +90,6 @@ class EnterpriseFilter(TextSearchFilterSet):
 class EventFilter(TextSearchFilterSet):
     text_fields = ("name", "organisers", "description")
 
-    kind = django_filters.ChoiceFilter(label=_("类型"), choices=EventKind.choices, empty_label=_("全部类型"))
     year = YearChoiceFilter(label=_("年份"), years=lambda: distinct_values(Event.objects.published(), "year", descending=True))
 
     class Meta:
@@ -118,8 +99,6 @@ class EventFilter(TextSearchFilterSet):
 
 class AchievementFilter(TextSearchFilterSet):
     text_fields = ("title", "parties", "venue", "distinction", "description", "enterprise__name")
-
-    kind = django_filters.ChoiceFilter(label=_("类型"), choices=AchievementKind.choices, empty_label=_("全部类型"))
 
     class Meta:
         model = Achievement
@@ -134,11 +113,7 @@ def cooperation_countries():
 class CooperationFilter(TextSearchFilterSet):
     text_fields = ("title", "agreement", "partner_note", "distinction", "description", "partners__name")
 
-    scope = django_filters.ChoiceFilter(label=_("范围"), choices=CooperationScope.choices, empty_label=_("全部"))
-    state = django_filters.ChoiceFilter(label=_("进展"), choices=CooperationState.choices, empty_label=_("全部进展"))
-    country = DataChoiceFilter(
-        label=_("国家"), choices_from=cooperation_countries, empty_label=_("全部国家"), method="filter_country"
-    )
+    country = DataChoiceFilter(label=_("国家"), choices_from=cooperation_countries, method="filter_country")
 
     class Meta:
         model = Cooperation

@@ -15,12 +15,18 @@ section_nav = SectionNav(
     _("创新栏目"),
     (
         NavItem(_("创新创业"), "innovation:innovation-home", top_order=40),
-        NavItem(_("创新平台"), "innovation:platform-list"),
-        NavItem(_("合作机构"), "innovation:partner-list"),
-        NavItem(_("企业"), "innovation:enterprise-list"),
-        NavItem(_("双创活动"), "innovation:event-list"),
-        NavItem(_("创新成果"), "innovation:achievement-list"),
-        NavItem(_("对外合作"), "innovation:cooperation-list"),
+        NavItem(
+            _("创新平台"),
+            "innovation:platform-list",
+            _("园区与高校、科研院所和企业共建的研究院、研发中心、实验室、孵化器与创新创业园。"),
+        ),
+        NavItem(
+            _("合作机构"), "innovation:partner-list", _("与园区共建平台、开展合作的高校、科研院所、企业、政府机构与协会组织。")
+        ),
+        NavItem(_("企业"), "innovation:enterprise-list", _("园区企业：资质、资本市场进程与孵化平台。")),
+        NavItem(_("双创活动"), "innovation:event-list", _("园区举办的创新创业大赛、创客文化节等双创活动。")),
+        NavItem(_("创新成果"), "innovation:achievement-list", _("知识产权许可交易与科技成果转化。")),
+        NavItem(_("对外合作"), "innovation:cooperation-list", _("国际与区域合作：合作各方、所在国家、合作内容与进展。")),
     ),
 )
 

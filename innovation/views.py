@@ -2,7 +2,6 @@
 portal's generic views) and prefetch only published related rows, so every page runs a fixed
 number of queries however many rows, partners or photos it shows."""
 
-from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from portal.generic import PublishedDetailView, PublishedListView, public_rows
@@ -62,9 +61,6 @@ class InnovationHomeView(TemplateView):
 class PlatformListView(PublishedListView):
     model = Platform
     filterset_class = PlatformFilter
-    page_title = _("创新平台")
-    meta_description = _("园区与高校、科研院所和企业共建的研究院、研发中心、实验室、孵化器与创新创业园。")
-
     prefetch_related = ("partners", "tech_fields")
 
 
@@ -77,9 +73,6 @@ class PartnerListView(PublishedListView):
     model = PartnerInstitution
     template_name = "innovation/partner_list.html"
     filterset_class = PartnerFilter
-    page_title = _("合作机构")
-    meta_description = _("与园区共建平台、开展合作的高校、科研院所、企业、政府机构与协会组织。")
-
     prefetch_related = ("platforms",)
 
 
@@ -93,9 +86,6 @@ class PartnerDetailView(PublishedDetailView):
 class EnterpriseListView(PublishedListView):
     model = Enterprise
     filterset_class = EnterpriseFilter
-    page_title = _("企业")
-    meta_description = _("园区企业：资质、资本市场进程与孵化平台。")
-
     prefetch_related = ("qualifications", "incubated_at")
 
 
@@ -107,18 +97,12 @@ class EnterpriseDetailView(PublishedDetailView):
 class EventListView(PublishedListView):
     model = Event
     filterset_class = EventFilter
-    page_title = _("双创活动")
-    meta_description = _("园区举办的创新创业大赛、创客文化节等双创活动。")
-
     prefetch_related = ("photos",)
 
 
 class AchievementListView(PublishedListView):
     model = Achievement
     filterset_class = AchievementFilter
-    page_title = _("创新成果")
-    meta_description = _("知识产权许可交易与科技成果转化。")
-
     select_related = ("enterprise",)
 
     def get_context_data(self, **kwargs):
@@ -130,7 +114,4 @@ class AchievementListView(PublishedListView):
 class CooperationListView(PublishedListView):
     model = Cooperation
     filterset_class = CooperationFilter
-    page_title = _("对外合作")
-    meta_description = _("国际与区域合作：合作各方、所在国家、合作内容与进展。")
-
     prefetch_related = ("partners", "tech_fields")

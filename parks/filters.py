@@ -14,7 +14,7 @@ from portal.filters import (
     distinct_values,
 )
 
-from .models import Area, Honour, HonourLevel, Indicator, Industry, IndustryRole, Metric, MetricCategory, Milestone
+from .models import Area, Honour, Indicator, Industry, Metric, MetricCategory, Milestone
 
 YEAR_BOUNDS = {"min_value": 1900, "max_value": 2200}
 
@@ -35,7 +35,7 @@ def decade_choices():
 class MilestoneFilter(TextSearchFilterSet):
     text_fields = ("title", "body")
 
-    decade = DataChoiceFilter(label=_("年代"), choices_from=decade_choices, method="filter_decade", empty_label=_("全部年代"))
+    decade = DataChoiceFilter(label=_("年代"), choices_from=decade_choices, method="filter_decade")
     year_from = YearFilter(label=_("起始年份"), field_name="date", lookup_expr="year__gte", **YEAR_BOUNDS)
     year_to = YearFilter(label=_("截止年份"), field_name="date", lookup_expr="year__lte", **YEAR_BOUNDS)
 
@@ -53,10 +53,8 @@ def published_metrics(request):
 
 
 class IndicatorFilter(django_filters.FilterSet):
-    metric = SlugChoiceFilter(label=_("指标"), queryset=published_metrics, empty_label=_("全部指标"))
-    category = django_filters.ChoiceFilter(
-        label=_("类别"), field_name="metric__category", choices=MetricCategory.choices, empty_label=_("全部类别")
-    )
+    metric = SlugChoiceFilter(label=_("指标"), queryset=published_metrics)
+    category = django_filters.ChoiceFilter(label=_("类别"), field_name="metric__category", choices=MetricCategory.choices)
     year = YearChoiceFilter(
         label=_("年份"), years=lambda: distinct_values(Indicator.objects.published(), "year", descending=True)
     )
@@ -69,8 +67,6 @@ class IndicatorFilter(django_filters.FilterSet):
 class IndustryFilter(TextSearchFilterSet):
     text_fields = ("name", "description")
 
-    role = django_filters.ChoiceFilter(label=_("产业地位"), choices=IndustryRole.choices, empty_label=_("全部"))
-
     class Meta:
         model = Industry
         fields = ["role", "q"]
@@ -78,8 +74,6 @@ class IndustryFilter(TextSearchFilterSet):
 
 class HonourFilter(TextSearchFilterSet):
     text_fields = ("name", "awarded_by", "holder", "stage", "distinction", "description")
-
-    level = django_filters.ChoiceFilter(label=_("级别"), choices=HonourLevel.choices, empty_label=_("全部级别"))
 
     class Meta:
         model = Honour

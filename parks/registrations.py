@@ -18,11 +18,13 @@ section_nav = SectionNav(
     _("园区栏目"),
     (
         NavItem(_("园区概况"), "parks:park-home", top_order=10),
-        NavItem(_("一区多园"), "parks:area-list"),
-        NavItem(_("发展历程"), "parks:milestone-list", top_order=11),
-        NavItem(_("产业布局"), "parks:industry-list"),
-        NavItem(_("经济指标"), "parks:indicator-list", top_order=12),
-        NavItem(_("园区荣誉"), "parks:honour-list"),
+        NavItem(_("一区多园"), "parks:area-list", _("园区“一区多园”的各个片区：原核心区、进驻片区与合并新区。")),
+        NavItem(_("发展历程"), "parks:milestone-list", _("园区发展历程：从批准成立到升级为国家高新区的大事记。"), top_order=11),
+        NavItem(_("产业布局"), "parks:industry-list", _("园区产业布局：支柱（基石）产业与战略性新兴产业。")),
+        NavItem(
+            _("经济指标"), "parks:indicator-list", _("园区主要经济指标：逐年数值、同比增长与统计口径，附图表。"), top_order=12
+        ),
+        NavItem(_("园区荣誉"), "parks:honour-list", _("园区获得的称号、试点与示范资格、国际会员资格。")),
     ),
 )
 

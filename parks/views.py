@@ -5,7 +5,6 @@ runs the same number of queries however many rows it shows."""
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
-from django.utils.translation import gettext_lazy as _
 
 from portal.generic import PublishedDetailView, PublishedListView
 
@@ -70,33 +69,23 @@ class ParkHomeView(ParkDetailView):
 class AreaListView(PublishedListView):
     model = Area
     filterset_class = AreaFilter
-    page_title = _("一区多园")
-    meta_description = _("园区“一区多园”的各个片区：原核心区、进驻片区与合并新区。")
-
     select_related = ("photo",)
 
 
 class MilestoneListView(PublishedListView):
     model = Milestone
     filterset_class = MilestoneFilter
-    page_title = _("发展历程")
-    meta_description = _("园区发展历程：从批准成立到升级为国家高新区的大事记。")
-
     select_related = ("photo",)
 
 
 class IndustryListView(PublishedListView):
     model = Industry
     filterset_class = IndustryFilter
-    page_title = _("产业布局")
-    meta_description = _("园区产业布局：支柱（基石）产业与战略性新兴产业。")
 
 
 class HonourListView(PublishedListView):
     model = Honour
     filterset_class = HonourFilter
-    page_title = _("园区荣誉")
-    meta_description = _("园区获得的称号、试点与示范资格、国际会员资格。")
 
 
 @dataclass
@@ -133,10 +122,7 @@ class IndicatorListView(PublishedListView):
     model = Indicator
     filterset_class = IndicatorFilter
     paginate_by = 8
-    page_title = _("经济指标")
-    meta_description = _("园区主要经济指标：逐年数值、同比增长与统计口径，附图表。")
     context_object_name = "series_list"
-
     select_related = ("metric", "park")
 
     def paginate_queryset(self, queryset, page_size):

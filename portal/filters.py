@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
 from django_filters.fields import ModelChoiceField
 
-from .models import Article, Photo, PhotoSection, PhotoTag
+from .models import Article, Photo, PhotoTag
 
 
 class YearFilter(django_filters.NumberFilter):
@@ -71,7 +71,6 @@ class YearChoiceFilter(DataChoiceFilter):
     """The years the published rows of `years()` have, newest first: "2017年"."""
 
     def __init__(self, *args, years, **kwargs):
-        kwargs.setdefault("empty_label", _("全部年份"))
         super().__init__(*args, choices_from=lambda: [(year, year_label(year)) for year in years()], **kwargs)
 
 
@@ -108,8 +107,7 @@ class TextSearchFilterSet(django_filters.FilterSet):
 class PhotoFilter(TextSearchFilterSet):
     text_fields = ("caption", "credit", "alt_text")
 
-    section = django_filters.ChoiceFilter(label=_("栏目"), choices=PhotoSection.choices, empty_label=_("全部栏目"))
-    tag = SlugChoiceFilter(label=_("标签"), field_name="tags", queryset=PhotoTag.objects.all(), empty_label=_("全部标签"))
+    tag = SlugChoiceFilter(label=_("标签"), field_name="tags", queryset=PhotoTag.objects.all())
 
     class Meta:
         model = Photo
@@ -122,7 +120,6 @@ class ArticleFilter(TextSearchFilterSet):
     column = DataChoiceFilter(
         label=_("栏目"),
         choices_from=lambda: value_choices(Article.objects.published(), "column"),
-        empty_label=_("全部栏目"),
     )
 
     class Meta:

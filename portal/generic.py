@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
+from .registry import registry
+
 
 def public_rows(model, lookup: str) -> Prefetch | str:
     """Prefetch the relation `lookup` of `model` ("partners", or "platforms__tech_fields"),
@@ -54,14 +56,13 @@ class PublishedListView(RelatedRowsMixin, FilterView):
     Invalid filter values show the page with a message and no rows (django-filter's strict
     mode); a page number out of range or not a number shows the nearest real page.
 
-    The page's name is given once, as `page_title` (and its description as `meta_description`):
-    templates/portal/list_base.html puts it in <title>, the breadcrumb and the <h1>.
+    The page's name and description are given once, where the page is registered (its NavItem
+    in the section's nav): templates/portal/list_base.html puts the name in <title>, the
+    breadcrumb and the <h1>.
     """
 
     paginate_by = settings.PORTAL_PAGE_SIZE
     template_name_suffix = "_list"
-    page_title = ""
-    meta_description = ""
 
     def get_queryset(self):
         return super().get_queryset().published()
@@ -97,8 +98,9 @@ class PublishedListView(RelatedRowsMixin, FilterView):
         context = super().get_context_data(**kwargs)
         context["active_filters"] = bool(self.filterset.form.changed_data) if self.filterset.is_valid() else False
         context["show_filters"] = self.show_filters(context["paginator"])
-        context["page_title"] = self.page_title or self.model._meta.verbose_name_plural
-        context["meta_description"] = self.meta_description
+        page = registry.page(self.request.resolver_match.view_name)
+        context["page_title"] = page.label if page else self.model._meta.verbose_name_plural
+        context["meta_description"] = page.description if page else ""
         return context
 
 

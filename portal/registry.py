@@ -14,11 +14,14 @@ from django.db.models import QuerySet
 
 @dataclass(frozen=True)
 class NavItem:
-    """A link to a page. In a SectionNav, `top_order` also puts it in the site's top navigation
-    (sorted by that number); the section's own row lists every item in the given order."""
+    """A page of the site: its name (the link text, and the <title>, breadcrumb and <h1> of a list
+    page), its URL name and what it offers (the page's meta description). In a SectionNav,
+    `top_order` also puts it in the site's top navigation (sorted by that number); the
+    section's own row lists every item in the given order."""
 
     label: str
     url_name: str
+    description: str = ""
     top_order: int | None = None
 
 
@@ -59,6 +62,11 @@ class Registry:
     section_navs: dict = field(default_factory=dict)
     sample_models: list = field(default_factory=list)
     sample_hooks: list[Callable] = field(default_factory=list)
+
+    def page(self, url_name: str) -> NavItem | None:
+        """The registered page named `url_name` (from a section's row or the top navigation)."""
+        items = [item for nav in self.section_navs.values() for item in nav.items] + self.nav
+        return next((item for item in items if item.url_name == url_name), None)
 
     def register_nav(self, item: NavItem) -> None:
         """Put `item` in the top navigation, at its `top_order`."""

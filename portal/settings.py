@@ -135,6 +135,9 @@ LANGUAGES = [("zh-hans", _("简体中文"))]
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
+
+# django-filter: every choice filter offers "全部" (no filter) first, under the filter's own label.
+FILTERS_EMPTY_CHOICE_LABEL = _("全部")
 LOCALE_PATHS = [BASE_DIR / "locale"]
 
 # Static files: whitenoise serves compressed, content-hashed files with far-future caching.

@@ -5,7 +5,6 @@ from django.db.models import Q
 from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from django.views.static import serve
 
@@ -33,14 +32,11 @@ class PhotoListView(PublishedListView):
     model = Photo
     filterset_class = PhotoFilter
     paginate_by = 24
-    page_title = gettext_lazy("图片")
-
     prefetch_related = ("tags",)
 
 
 class PhotoDetailView(PublishedDetailView):
     model = Photo
-
     prefetch_related = ("tags", "articles")
 
 
@@ -48,12 +44,10 @@ class ArticleListView(PublishedListView):
     model = Article
     filterset_class = ArticleFilter
     paginate_by = 10
-    page_title = gettext_lazy("文章")
 
 
 class ArticleDetailView(PublishedDetailView):
     model = Article
-
     prefetch_related = ("sections", "photos")
 
 

@@ -13,7 +13,7 @@ from portal.filters import (
     value_choices,
 )
 
-from .models import Award, AwardCategory, CycleStatus, Expert, ExpertField, ExpertTitle, Laureate, frequency_label
+from .models import Award, AwardCategory, CycleStatus, Expert, ExpertField, Laureate, frequency_label
 
 
 def published_award_categories(request):
@@ -38,15 +38,9 @@ def frequency_choices():
 class AwardFilter(TextSearchFilterSet):
     text_fields = ("name", "summary", "description", "organiser")
 
-    status = django_filters.ChoiceFilter(
-        label=_("本届状态"), choices=CycleStatus.choices, field_name="current_phase", empty_label=_("全部状态")
-    )
-    category = CategoryChoiceFilter(
-        label=_("类别"), field_name="categories", queryset=published_award_categories, empty_label=_("全部类别")
-    )
-    frequency = DataChoiceFilter(
-        label=_("评选周期"), field_name="frequency_years", choices_from=frequency_choices, empty_label=_("不限")
-    )
+    status = django_filters.ChoiceFilter(label=_("本届状态"), choices=CycleStatus.choices, field_name="current_phase")
+    category = CategoryChoiceFilter(label=_("类别"), field_name="categories", queryset=published_award_categories)
+    frequency = DataChoiceFilter(label=_("评选周期"), field_name="frequency_years", choices_from=frequency_choices)
 
     class Meta:
         model = Award
@@ -60,9 +54,8 @@ class LaureateFilter(TextSearchFilterSet):
         label=_("年度"),
         field_name="cycle__year",
         years=lambda: distinct_values(Laureate.objects.published(), "cycle__year", descending=True),
-        empty_label=_("全部年度"),
     )
-    category = CategoryChoiceFilter(label=_("类别"), queryset=published_award_categories, empty_label=_("全部类别"))
+    category = CategoryChoiceFilter(label=_("类别"), queryset=published_award_categories)
     organisation = django_filters.CharFilter(label=_("工作单位"), lookup_expr="icontains", max_length=100)
 
     class Meta:
@@ -77,13 +70,10 @@ class ExpertFilter(TextSearchFilterSet):
         label=_("领域"),
         field_name="fields",
         queryset=ExpertField.objects.all(),
-        empty_label=_("全部领域"),
     )
-    title = django_filters.ChoiceFilter(label=_("职称"), choices=ExpertTitle.choices, empty_label=_("全部职称"))
     institution = DataChoiceFilter(
         label=_("所在单位"),
         choices_from=lambda: value_choices(Expert.objects.published(), "institution"),
-        empty_label=_("全部单位"),
     )
 
     class Meta:

@@ -24,10 +24,20 @@ section_nav = SectionNav(
     _("人才栏目"),
     (
         NavItem(_("人才"), "talent:talent-home"),
-        NavItem(_("人才奖项"), "talent:award-list", top_order=30),
-        NavItem(_("历届获奖者"), "talent:laureate-list"),
+        NavItem(
+            _("人才奖项"),
+            "talent:award-list",
+            _("园区设立的人才奖项：奖励对象、类别、奖金、参评条件、提名时间和历届获奖者。"),
+            top_order=30,
+        ),
+        NavItem(_("历届获奖者"), "talent:laureate-list", _("人才奖项历届获奖者：姓名、工作单位、类别与评语。")),
         NavItem(_("提名进度查询"), "talent:nomination-status"),
-        NavItem(_("专家服务"), "talent:expert-list", top_order=31),
+        NavItem(
+            _("专家服务"),
+            "talent:expert-list",
+            _("为园区企业提供技术咨询和战略辅导的专家：按领域、职称和单位查找。"),
+            top_order=31,
+        ),
     ),
 )
 

@@ -12,7 +12,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
@@ -84,8 +83,6 @@ class TalentHomeView(TemplateView):
 class AwardListView(PublishedListView):
     model = Award
     filterset_class = AwardFilter
-    page_title = gettext_lazy("人才奖项")
-    meta_description = gettext_lazy("园区设立的人才奖项：奖励对象、类别、奖金、参评条件、提名时间和历届获奖者。")
 
     def get_queryset(self):
         return (
@@ -149,9 +146,6 @@ class AwardDetailView(PublishedDetailView):
 class LaureateListView(PublishedListView):
     model = Laureate
     filterset_class = LaureateFilter
-    page_title = gettext_lazy("历届获奖者")
-    meta_description = gettext_lazy("人才奖项历届获奖者：姓名、工作单位、类别与评语。")
-
     select_related = ("cycle__award", "category", "photo")
 
 
@@ -287,9 +281,6 @@ def nomination_status(request):
 class ExpertListView(PublishedListView):
     model = Expert
     filterset_class = ExpertFilter
-    page_title = gettext_lazy("专家服务")
-    meta_description = gettext_lazy("为园区企业提供技术咨询和战略辅导的专家：按领域、职称和单位查找。")
-
     select_related = ("photo",)
     prefetch_related = ("fields",)
 
@@ -307,6 +298,5 @@ class ExpertListView(PublishedListView):
 
 class ExpertDetailView(PublishedDetailView):
     model = Expert
-
     select_related = ("photo", "programme")
     prefetch_related = ("fields", "services")

@@ -126,19 +126,16 @@ LIST_VIEWS = [
 
 @pytest.mark.parametrize("url_name", LIST_VIEWS)
 def test_a_list_page_names_itself_once_in_title_breadcrumb_and_heading(client, url_name):
-    from django.urls import resolve
-
     from portal.registry import registry
 
     url = reverse(url_name)
-    view = resolve(url).func.view_class
-    name = str(view.page_title)
-    assert name
+    page = registry.page(url_name)
+    name = str(page.label)
     content = client.get(url).content.decode()
     assert re.search(rf"<title>{name} · [^<]+</title>", content)
     assert re.search(rf'<li aria-current="page">{name}</li>\s*</ol>', content)
     assert f"<h1>{name}</h1>" in content
-    assert view.meta_description == "" or f'<meta name="description" content="{view.meta_description}">' in content
+    assert not page.description or f'<meta name="description" content="{page.description}">' in content
     namespace = url_name.split(":")[0]
     nav = registry.section_navs.get(namespace)
     if nav is None:
