@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from portal.admin_base import PreciseDateColumn, PublishableAdmin, ReferenceTermAdmin, photo_thumbnail
+from portal.admin_base import ChildRowsInline, PreciseDateColumn, PublishableAdmin, ReferenceTermAdmin, photo_thumbnail
 from portal.templatetags.portal_tags import figure
 
 from .models import (
@@ -49,11 +49,10 @@ class PartnerInstitutionAdmin(WebsiteFieldMixin, PublishableAdmin):
     )
 
 
-class EnterpriseInline(admin.TabularInline):
+class EnterpriseInline(ChildRowsInline):
     """Enterprises incubated at this platform (edited from the platform too)."""
 
     model = Enterprise.incubated_at.through
-    extra = 0
     autocomplete_fields = ("enterprise",)
     verbose_name = _("孵化企业")
     verbose_name_plural = _("孵化企业")

@@ -43,11 +43,7 @@ class PlatformFilter(TextSearchFilterSet):
     text_fields = ("name", "summary", "body", "state_note", "partners__name", "tech_fields__name")
 
     partner = ManyToManySlugFilter(label=_("合作机构"), field_name="partners", queryset=published_partners)
-    field = ManyToManySlugFilter(
-        label=_("技术领域"),
-        field_name="tech_fields",
-        queryset=TechField.objects.all(),
-    )
+    field = ManyToManySlugFilter(label=_("技术领域"), field_name="tech_fields", queryset=TechField.objects.all())
 
     class Meta:
         model = Platform
@@ -70,17 +66,9 @@ class PartnerFilter(TextSearchFilterSet):
 class EnterpriseFilter(TextSearchFilterSet):
     text_fields = ("name", "short_name", "sector", "description")
 
-    flag = ManyToManySlugFilter(
-        label=_("资质"),
-        field_name="qualifications",
-        queryset=Qualification.objects.all(),
-    )
+    flag = ManyToManySlugFilter(label=_("资质"), field_name="qualifications", queryset=Qualification.objects.all())
     stage = django_filters.ChoiceFilter(label=_("资本市场进程"), field_name="capital_stage", choices=CapitalStage.choices)
-    platform = ManyToManySlugFilter(
-        label=_("孵化平台"),
-        field_name="incubated_at",
-        queryset=published_platforms,
-    )
+    platform = ManyToManySlugFilter(label=_("孵化平台"), field_name="incubated_at", queryset=published_platforms)
 
     class Meta:
         model = Enterprise

@@ -1,32 +1,27 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from portal.admin_base import HistoryAdmin, PhotoThumbnailMixin, PreciseDateColumn, PublishableAdmin
+from portal.admin_base import ChildRowsInline, HistoryAdmin, PhotoThumbnailMixin, PreciseDateColumn, PublishableAdmin
 from portal.templatetags.portal_tags import figure, signed_percent
 
 from .models import Area, Honour, Indicator, Industry, Metric, Milestone, Park, ProfileItem
 
 
-class ProfileItemInline(admin.TabularInline):
+class ProfileItemInline(ChildRowsInline):
     model = ProfileItem
-    extra = 0
     fields = ("kind", "text", "description", "ordering")
 
 
-class AreaInline(admin.TabularInline):
+class AreaInline(ChildRowsInline):
     model = Area
-    extra = 0
     fields = ("name", "role", "date", "date_precision", "photo", "ordering", "status")
     autocomplete_fields = ("photo",)
-    show_change_link = True
 
 
-class MilestoneInline(admin.TabularInline):
+class MilestoneInline(ChildRowsInline):
     model = Milestone
-    extra = 0
     fields = ("date", "date_precision", "title", "photo", "status")
     autocomplete_fields = ("photo",)
-    show_change_link = True
 
 
 @admin.register(Park)

@@ -46,6 +46,14 @@ publish = set_status_action(Status.PUBLISHED, description=_("发布所选条目"
 unpublish = set_status_action(Status.DRAFT, description=_("撤回所选条目（改为草稿）"), name="unpublish")
 
 
+class ChildRowsInline(admin.TabularInline):
+    """The rows a parent owns (a park's areas, an award's cycles), edited on the parent's page:
+    no empty extra rows, and a link to each row's own page where it has one."""
+
+    extra = 0
+    show_change_link = True
+
+
 class ReferenceTermAdmin(HistoryAdmin):
     """Admin of a ReferenceTerm list: name, slug and place, editable in the list."""
 

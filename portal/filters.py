@@ -117,10 +117,7 @@ class PhotoFilter(TextSearchFilterSet):
 class ArticleFilter(TextSearchFilterSet):
     text_fields = ("title", "subtitle", "summary")
 
-    column = DataChoiceFilter(
-        label=_("栏目"),
-        choices_from=lambda: value_choices(Article.objects.published(), "column"),
-    )
+    column = DataChoiceFilter(label=_("栏目"), choices_from=lambda: value_choices(Article.objects.published(), "column"))
 
     class Meta:
         model = Article

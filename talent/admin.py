@@ -8,7 +8,14 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from portal.admin_base import HistoryAdmin, PhotoThumbnailMixin, PublishableAdmin, ReferenceTermAdmin, set_status_action
+from portal.admin_base import (
+    ChildRowsInline,
+    HistoryAdmin,
+    PhotoThumbnailMixin,
+    PublishableAdmin,
+    ReferenceTermAdmin,
+    set_status_action,
+)
 from portal.templatetags.portal_tags import figure
 
 from .models import (
@@ -28,17 +35,14 @@ from .models import (
 # --- awards ---------------------------------------------------------------------------------
 
 
-class AwardCategoryInline(admin.TabularInline):
+class AwardCategoryInline(ChildRowsInline):
     model = AwardCategory
-    extra = 0
     fields = ("name", "eligibility", "ordering", "is_sample")
 
 
-class AwardCycleInline(admin.TabularInline):
+class AwardCycleInline(ChildRowsInline):
     model = AwardCycle
-    extra = 0
     fields = ("edition", "year", "nomination_opens", "nomination_closes", "announcement_date", "status", "is_sample")
-    show_change_link = True
 
 
 @admin.register(Award)
@@ -71,12 +75,10 @@ class AwardCategoryAdmin(HistoryAdmin):
     autocomplete_fields = ("award",)
 
 
-class LaureateInline(admin.TabularInline):
+class LaureateInline(ChildRowsInline):
     model = Laureate
-    extra = 0
     fields = ("category", "name", "organisation", "photo", "ordering", "status", "is_sample")
     autocomplete_fields = ("photo",)
-    show_change_link = True
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         # Only the categories of this cycle's award.
@@ -250,9 +252,8 @@ class NominationAdmin(HistoryAdmin):
 # --- experts --------------------------------------------------------------------------------
 
 
-class ProgrammePartnerInline(admin.TabularInline):
+class ProgrammePartnerInline(ChildRowsInline):
     model = ProgrammePartner
-    extra = 0
     fields = ("name", "role", "ordering")
 
 

@@ -66,11 +66,7 @@ class LaureateFilter(TextSearchFilterSet):
 class ExpertFilter(TextSearchFilterSet):
     text_fields = ("name", "institution", "bio")
 
-    field = ManyToManySlugFilter(
-        label=_("领域"),
-        field_name="fields",
-        queryset=ExpertField.objects.all(),
-    )
+    field = ManyToManySlugFilter(label=_("领域"), field_name="fields", queryset=ExpertField.objects.all())
     institution = DataChoiceFilter(
         label=_("所在单位"),
         choices_from=lambda: value_choices(Expert.objects.published(), "institution"),

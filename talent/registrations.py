@@ -42,10 +42,15 @@ section_nav = SectionNav(
 )
 
 
+OPEN_CALL_COUNT = 8
+
+
 def open_calls_context(request) -> dict:
-    """Cycles open for nominations now, soonest deadline first."""
+    """Cycles open for nominations now, soonest deadline first (the first few; the award list
+    filtered by "正在接受提名" has them all)."""
     cycles = AwardCycle.objects.published().open_now().select_related("award").order_by("nomination_closes")
-    return {"title": _("正在接受提名"), "cycles": list(cycles), "more_url": reverse("talent:award-list")}
+    more_url = reverse("talent:award-list") + "?status=open"
+    return {"title": _("正在接受提名"), "cycles": list(cycles[:OPEN_CALL_COUNT]), "more_url": more_url}
 
 
 home_blocks = [HomeBlock("talent-open-calls", "talent/blocks/_open_calls.html", open_calls_context, order=15)]

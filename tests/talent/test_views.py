@@ -54,6 +54,7 @@ def populate(n, fields=None):
 
 
 PAGES = [
+    ("talent:talent-home", {}),
     ("talent:award-list", {}),
     ("talent:award-list", {"status": "open"}),
     ("talent:laureate-list", {}),
@@ -310,3 +311,16 @@ def test_a_nominator_reaches_every_talent_page_from_home(client):
     open_award = AwardCycle.objects.open_now().get().award
     expected.add(reverse("talent:nomination-create", kwargs={"slug": open_award.slug}))
     assert expected <= reached, sorted(expected - reached)
+
+
+def test_talent_home_shows_open_calls_awards_and_programmes_but_no_drafts(client):
+    open_cycle = make_cycle("open", award=make_award(name="开放中的奖项", summary="奖励创新人才。"))
+    make_award(name="草稿中的奖项", status=Status.DRAFT)
+    make_programme(name="专家服务项目甲")
+    content = main_of(client.get(reverse("talent:talent-home")))
+    assert "开放中的奖项" in content and "奖励创新人才。" in content
+    assert open_cycle.award.get_absolute_url() in content
+    assert "正在接受提名" in content and "（北京时间）" in content
+    assert "专家服务项目甲" in content
+    assert "草稿中的奖项" not in content
+    assert reverse("talent:award-list") + "?status=open" in content
