@@ -14,6 +14,7 @@ from reversion.models import Version
 
 from talent.forms import NominationForm
 from talent.models import Nomination, NominationStatus
+from talent.validators import validate_pdf
 from tests.talent.factories_talent import PDF_BYTES, make_category, make_cycle, make_nomination, make_pdf
 
 pytestmark = pytest.mark.django_db
@@ -134,8 +135,12 @@ def test_an_oversized_file_is_refused(client, open_cycle, settings):
     assert not Nomination.objects.exists()
 
 
-def test_the_real_limit_is_ten_megabytes(settings):
-    assert settings.NOMINATION_MAX_UPLOAD_BYTES == 10 * 1024 * 1024
+def test_a_document_of_ten_megabytes_is_accepted_and_one_byte_more_refused():
+    limit = 10 * 1024 * 1024
+    validate_pdf(make_pdf(content=PDF_BYTES.ljust(limit, b" ")))
+    with pytest.raises(ValidationError) as error:
+        validate_pdf(make_pdf(content=PDF_BYTES.ljust(limit + 1, b" ")))
+    assert error.value.code == "file_too_large"
 
 
 @pytest.mark.parametrize(
