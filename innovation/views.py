@@ -4,7 +4,9 @@ number of queries however many rows, partners or photos it shows."""
 
 from django.views.generic import TemplateView
 
-from portal.generic import PublishedDetailView, PublishedListView, public_rows
+from portal import metadata
+from portal.dates import iso_precise_date
+from portal.generic import PageMetadataMixin, PublishedDetailView, PublishedListView, public_rows
 
 from .filters import AchievementFilter, CooperationFilter, EnterpriseFilter, EventFilter, PartnerFilter, PlatformFilter
 from .models import (
@@ -32,7 +34,7 @@ def figure_groups(figures) -> list[dict]:
     ]
 
 
-class InnovationHomeView(TemplateView):
+class InnovationHomeView(PageMetadataMixin, TemplateView):
     """The section's landing page: 双创 figures, the capital-market pipeline, platforms, and
     the way to every list."""
 
@@ -67,6 +69,7 @@ class PlatformListView(PublishedListView):
 class PlatformDetailView(PublishedDetailView):
     model = Platform
     prefetch_related = ("partners", "tech_fields", "photos", "enterprises")
+    breadcrumb_parents = ("innovation:innovation-home", "innovation:platform-list")
 
 
 class PartnerListView(PublishedListView):
@@ -81,6 +84,7 @@ class PartnerDetailView(PublishedDetailView):
     template_name = "innovation/partner_detail.html"
     context_object_name = "partner"
     prefetch_related = ("platforms", "platforms__tech_fields", "cooperations")
+    breadcrumb_parents = ("innovation:innovation-home", "innovation:partner-list")
 
 
 class EnterpriseListView(PublishedListView):
@@ -92,12 +96,30 @@ class EnterpriseListView(PublishedListView):
 class EnterpriseDetailView(PublishedDetailView):
     model = Enterprise
     prefetch_related = ("qualifications", "incubated_at", "achievements")
+    breadcrumb_parents = ("innovation:innovation-home", "innovation:enterprise-list")
+
+
+def event_node(request, event: Event) -> dict:
+    """An event as schema.org Event, dated only as precisely as known (a year: "2017")."""
+    start = iso_precise_date(event.date, event.date_precision) if event.date else str(event.year)
+    node = {
+        "@type": "Event",
+        "name": event.name,
+        "startDate": start,
+        "organizer": metadata.organization(event.organisers),
+        "description": event.description,
+        "url": metadata.absolute(request, event.get_absolute_url()),
+    }
+    return metadata.compact(node)
 
 
 class EventListView(PublishedListView):
     model = Event
     filterset_class = EventFilter
     prefetch_related = ("photos",)
+
+    def get_structured_data(self, context):
+        return [event_node(self.request, event) for event in context["object_list"]]
 
 
 class AchievementListView(PublishedListView):

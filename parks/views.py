@@ -5,11 +5,17 @@ runs the same number of queries however many rows it shows."""
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
-from portal.generic import PublishedDetailView, PublishedListView
+from portal import metadata
+from portal.generic import PageMetadataMixin, PublishedDetailView, PublishedListView
+from portal.models import SiteSettings
+from portal.registry import registry
 
 from .filters import AreaFilter, HonourFilter, IndicatorFilter, IndustryFilter, MilestoneFilter
 from .models import Area, Honour, Indicator, Industry, Metric, MetricCategory, Milestone, Park
+from .registrations import park_organization
 
 LATEST_MILESTONE_COUNT = 5
 
@@ -19,6 +25,7 @@ class ParkDetailView(PublishedDetailView):
 
     model = Park
     template_name = "parks/park_detail.html"
+    breadcrumb_parents = ("parks:park-home",)
 
     def get_queryset(self):
         published_indicators = Indicator.objects.published().select_related("metric")
@@ -48,22 +55,31 @@ class ParkDetailView(PublishedDetailView):
         )
 
     def get_context_data(self, **kwargs):
+        others = Park.objects.published().exclude(pk=self.object.pk) if self.object is not None else Park.objects.none()
+        self.other_parks = list(others.only("name", "slug", "ordering"))
         context = super().get_context_data(**kwargs)
-        context["other_parks"] = Park.objects.published().exclude(pk=self.object.pk).only("name", "slug")
+        context["other_parks"] = self.other_parks
         return context
+
+    def get_structured_data(self, context):
+        """The park as a GovernmentOrganization: the zone itself when it is the first published park."""
+        park = self.object
+        if park is None:
+            return []
+        is_zone = all((other.ordering, other.pk) > (park.ordering, park.pk) for other in self.other_parks)
+        return [park_organization(self.request, park, is_zone=is_zone)]
 
 
 class ParkHomeView(ParkDetailView):
-    """/park/: the first published park (by its ordering), or an empty state when there is none."""
+    """/parks/: the first published park (by its ordering), or an empty state when there is none."""
 
     def get_object(self, queryset=None):
         return self.get_queryset().published().first()
 
-    def get_context_data(self, **kwargs):
-        if self.object is None:
-            kwargs.setdefault("view", self)
-            return kwargs
-        return super().get_context_data(**kwargs)
+    breadcrumb_parents = ()
+
+    def get_breadcrumbs(self):
+        return PageMetadataMixin.get_breadcrumbs(self)  # the section's home, named as registered
 
 
 class AreaListView(PublishedListView):
@@ -127,6 +143,28 @@ class IndicatorListView(PublishedListView):
 
     def paginate_queryset(self, queryset, page_size):
         return super().paginate_queryset(metric_series(queryset), page_size)
+
+    def get_structured_data(self, context):
+        """The whole table (not this page of it) as a schema.org Dataset: its metrics and years."""
+        request = self.request
+        rows = Indicator.objects.published().order_by("metric__ordering", "metric_id", "year")
+        rows = list(rows.values_list("metric__name", "year").distinct())
+        if not rows:
+            return []
+        years = sorted({year for _name, year in rows})
+        page = registry.page(request.resolver_match.view_name)
+        node = {
+            "@type": "Dataset",
+            "name": _("%(zone)s主要经济指标") % {"zone": SiteSettings.for_request(request).zone_name},
+            "description": page.description if page else "",
+            "url": metadata.absolute(request, reverse("parks:indicator-list")),
+            "temporalCoverage": str(years[0]) if len(years) == 1 else f"{years[0]}/{years[-1]}",
+            "variableMeasured": list(dict.fromkeys(name for name, _year in rows)),
+            "creator": metadata.zone_organization(request),
+            "isAccessibleForFree": True,
+            "inLanguage": metadata.CONTENT_LANGUAGE,
+        }
+        return [metadata.compact(node)]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

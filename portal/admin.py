@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .admin_base import HistoryAdmin, PublishableAdmin, ReferenceTermAdmin, photo_thumbnail
 from .images import read_embedded_metadata
-from .models import Article, ArticleSection, Photo, PhotoTag, SiteSettings, User
+from .models import Article, ArticleSection, Photo, PhotoTag, SearchEntry, SiteSettings, User
 
 admin.site.site_header = _("门户内容管理")
 admin.site.site_title = _("门户内容管理")
@@ -112,3 +112,22 @@ class ArticleAdmin(PublishableAdmin):
 
 
 admin.site.register(PhotoTag, ReferenceTermAdmin)
+
+
+@admin.register(SearchEntry)
+class SearchEntryAdmin(admin.ModelAdmin):
+    """What site search holds, to look at: derived from the content, kept current on every save
+    and rebuilt by `manage.py rebuild_search_index`, so nobody edits it here."""
+
+    list_display = ("title", "section", "date_display", "public_from", "is_sample", "indexed_at")
+    list_filter = ("section", "is_sample")
+    search_fields = ("title", "body")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -7,17 +7,18 @@ class PortalConfig(AppConfig):
     verbose_name = _("门户")
 
     def ready(self):
-        from . import home
+        from . import home, search
         from .models import Article, Photo
         from .registry import NavItem, SearchSource, registry
 
         registry.register_nav(NavItem(_("首页"), "portal:home", top_order=0))
-        registry.register_nav(NavItem(_("文章"), "portal:article-list", top_order=80))
-        registry.register_nav(NavItem(_("图片"), "portal:photo-list", top_order=90))
+        registry.register_nav(NavItem(_("文章"), "portal:article-list", _("园区专题报道与动态文章。"), top_order=80))
+        photos_description = _("园区图片：按栏目和标签浏览，附图片说明与摄影者。")
+        registry.register_nav(NavItem(_("图片"), "portal:photo-list", photos_description, top_order=90))
         registry.register_home_block(home.featured_photos)
         registry.register_home_block(home.latest_articles)
-        article_fields = ("title", "subtitle", "summary", "lead", "sections__heading", "sections__body")
-        registry.register_search(SearchSource(_("文章"), lambda: Article.objects.published(), article_fields, order=10))
-        photo_fields = ("caption", "credit", "alt_text")
-        registry.register_search(SearchSource(_("图片"), lambda: Photo.objects.published(), photo_fields, order=90))
+        registry.register_search(SearchSource(Article, _("文章"), search.article_document, ("sections",), order=10))
+        registry.register_search(SearchSource(Photo, _("图片"), search.photo_document, ("tags",), order=90))
+        # The index follows every save, delete and link of what it reads (see portal.search).
+        search.connect_signals()
         registry.register_sitemap_models([Article, Photo])

@@ -3,5 +3,11 @@ from .registry import registry
 
 
 def site(request):
-    """Site settings and the navigation every page's shell needs."""
-    return {"site": SiteSettings.load(), "nav_items": registry.nav}
+    """Site settings, the navigation and the registered page being shown (its name and
+    description, for the <meta> description) that every page's shell needs."""
+    match = getattr(request, "resolver_match", None)
+    return {
+        "site": SiteSettings.for_request(request),
+        "nav_items": registry.nav,
+        "current_page": registry.page(match.view_name) if match is not None else None,
+    }

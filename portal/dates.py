@@ -39,6 +39,18 @@ def format_precise_date(value: datetime.date | None, precision: str) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
+def iso_precise_date(value: datetime.date | None, precision: str) -> str:
+    """The ISO 8601 form of what is known, for machines (schema.org dates): '2005', '1992-09'
+    or '2010-09-01' — never a day or month that was not known."""
+    if value is None:
+        return ""
+    if precision == DatePrecision.YEAR:
+        return f"{value.year:04d}"
+    if precision == DatePrecision.MONTH:
+        return f"{value.year:04d}-{value.month:02d}"
+    return value.isoformat()
+
+
 def normalise_precise_date(value: datetime.date | None, precision: str) -> datetime.date | None:
     """Store the first day of the known period so sorting and filtering are honest."""
     if value is None:

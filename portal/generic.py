@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
+from .metadata import Crumb, lead_photo, page_crumb
 from .registry import registry
 
 
@@ -41,6 +42,40 @@ class RelatedRowsMixin:
         return queryset
 
 
+class PageMetadataMixin:
+    """What templates/base.html writes about a page besides its content (see portal.metadata):
+
+    - `breadcrumbs`: the trail below 首页, for the visible breadcrumbs and the JSON-LD
+      BreadcrumbList alike: the registered pages above (`breadcrumb_parents`, URL names), then
+      this page, named `breadcrumb_label` or as it is registered;
+    - `lead_photo`: the photo link previews show (None: the site's default image);
+    - `structured_data`: the page's schema.org nodes (never a 示例 row), from the context.
+    """
+
+    breadcrumb_parents: tuple[str, ...] = ()
+    breadcrumb_label: str = ""
+
+    def get_breadcrumbs(self) -> list[Crumb]:
+        label = self.breadcrumb_label
+        if not label:
+            page = registry.page(self.request.resolver_match.view_name)
+            label = page.label if page else ""
+        return [*map(page_crumb, self.breadcrumb_parents), Crumb(label)]
+
+    def get_lead_photo(self):
+        return None
+
+    def get_structured_data(self, context) -> list[dict]:
+        return []
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["breadcrumbs"] = self.get_breadcrumbs()
+        context["lead_photo"] = self.get_lead_photo()
+        context["structured_data"] = self.get_structured_data(context)
+        return context
+
+
 def offers_choices(field: forms.Field) -> bool:
     """Whether a filter field lets the reader pick: a choice field with a non-empty choice."""
     if isinstance(field, forms.ModelChoiceField):
@@ -50,7 +85,7 @@ def offers_choices(field: forms.Field) -> bool:
     return False
 
 
-class PublishedListView(RelatedRowsMixin, FilterView):
+class PublishedListView(PageMetadataMixin, RelatedRowsMixin, FilterView):
     """A FilterView over published rows that never fails on a bad query string.
 
     Invalid filter values show the page with a message and no rows (django-filter's strict
@@ -58,7 +93,11 @@ class PublishedListView(RelatedRowsMixin, FilterView):
 
     The page's name and description are given once, where the page is registered (its NavItem
     in the section's nav): templates/portal/list_base.html puts the name in <title>, the
-    breadcrumb and the <h1>.
+    breadcrumb and the <h1>, and base.html the description in the <meta> description. The
+    canonical address keeps the page number (`canonical_page`) only while no filter narrows it.
+
+    `shows_sample` is true when a row on the page is a sample or shows one (the row's
+    `shows_sample`, SampleMixin): base.html then writes the sample banner and `noindex`.
     """
 
     paginate_by = settings.PORTAL_PAGE_SIZE
@@ -94,23 +133,45 @@ class PublishedListView(RelatedRowsMixin, FilterView):
         fields = sorted(form.fields.values(), key=lambda field: isinstance(field, forms.ModelChoiceField))
         return any(offers_choices(field) for field in fields)
 
+    def get_page_title(self) -> str:
+        page = registry.page(self.request.resolver_match.view_name)
+        return page.label if page else self.model._meta.verbose_name_plural
+
+    def get_breadcrumbs(self) -> list[Crumb]:
+        """The section's home page (if this is not it), then this list."""
+        home = registry.section_home(self.request.resolver_match.view_name)
+        return [*([page_crumb(home.url_name)] if home else []), Crumb(self.get_page_title())]
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["active_filters"] = bool(self.filterset.form.changed_data) if self.filterset.is_valid() else False
         context["show_filters"] = self.show_filters(context["paginator"])
-        page = registry.page(self.request.resolver_match.view_name)
-        context["page_title"] = page.label if page else self.model._meta.verbose_name_plural
-        context["meta_description"] = page.description if page else ""
+        context["page_title"] = self.get_page_title()
+        page_obj = context.get("page_obj")
+        filtered = self.filterset.is_bound and bool(self.filterset.form.changed_data)
+        context["canonical_page"] = page_obj.number if page_obj is not None and not filtered else 1
+        # The page's rows, which the template renders anyway: no query of its own.
+        context["shows_sample"] = any(getattr(row, "shows_sample", False) for row in context["object_list"])
         return context
 
 
-class PublishedDetailView(RelatedRowsMixin, DetailView):
-    """Detail of a published row; staff also see drafts, marked as a preview."""
+class PublishedDetailView(PageMetadataMixin, RelatedRowsMixin, DetailView):
+    """Detail of a published row; staff also see drafts, marked as a preview. A sample row's
+    page (`shows_sample`) carries the sample banner and `noindex` (base.html)."""
 
     def get_queryset(self):
         return super().get_queryset().visible_to(self.request.user)
 
+    def get_breadcrumbs(self) -> list[Crumb]:
+        """The registered pages above (`breadcrumb_parents`), then the row, by its name."""
+        row = self.object
+        return [*map(page_crumb, self.breadcrumb_parents), Crumb(str(row), sample=getattr(row, "is_sample", False))]
+
+    def get_lead_photo(self):
+        return lead_photo(self.object)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["is_preview"] = not getattr(self.object, "is_published", True)
+        context["shows_sample"] = getattr(self.object, "shows_sample", False)
         return context

@@ -5,6 +5,7 @@ Sections (parks, talent, innovation) build on `Photo`, `Publishable`, `PreciseDa
 """
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.storage import default_storage
 from django.db import models
 from django.urls import reverse
@@ -54,6 +55,13 @@ class SiteSettings(models.Model):
         settings, _created = cls.objects.get_or_create(pk=1)
         return settings
 
+    @classmethod
+    def for_request(cls, request) -> "SiteSettings":
+        """The settings, read once per request: the page's shell and its metadata both need them."""
+        if not hasattr(request, "_site_settings"):
+            request._site_settings = cls.load()
+        return request._site_settings
+
 
 class PhotoSection(models.TextChoices):
     PARK = "park", _("园区")
@@ -71,6 +79,25 @@ class SampleMixin(models.Model):
 
     class Meta:
         abstract = True
+
+    @property
+    def shows_sample(self) -> bool:
+        """Whether the row as a page shows it (a card, a detail page) shows sample content: the row
+        itself here; a model whose rows show a sample child (an award's current cycle) extends it.
+        A list page with such a row, or a detail page of one, carries the banner and noindex."""
+        return self.is_sample
+
+
+def sample_label(label: str, is_sample: bool) -> str:
+    """A choice label that names a sample row says so in words: "示例类别甲（示例）"."""
+    return f"{label}{_('（示例）')}" if is_sample else label
+
+
+def without_samples(queryset):
+    """The queryset without sample rows, for models that have them: feeds and sitemaps list facts only."""
+    if any(field.name == "is_sample" for field in queryset.model._meta.get_fields()):
+        return queryset.filter(is_sample=False)
+    return queryset
 
 
 class ReferenceTerm(SluggedMixin, models.Model):
@@ -208,3 +235,39 @@ class ArticleSection(models.Model):
 
     def __str__(self):
         return self.heading
+
+
+class SearchEntry(models.Model):
+    """One public row as site search finds it: built by `portal.search` from the row's registered
+    `SearchSource`, kept current when the row or what its text reads changes, and rebuilt by
+    `manage.py rebuild_search_index`. Derived data: never edited by hand.
+
+    Rows are indexed while their publishing chain is published, scheduled ones included;
+    `public_from` (the latest `published_at` of the row and its published parents) keeps them
+    out of results until their time comes, without a re-index."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, verbose_name=_("内容类型"))
+    object_id = models.PositiveBigIntegerField(_("对象编号"))
+    section = models.CharField(_("栏目"), max_length=100)
+    title = models.TextField(_("标题"))
+    body = models.TextField(_("摘录文字"), blank=True)
+    search_title = models.TextField(_("标题（规范化）"))
+    search_text = models.TextField(_("检索文字（规范化）"))
+    url = models.CharField(_("网址"), max_length=500)
+    date = models.DateField(_("日期"), null=True, blank=True)
+    date_display = models.CharField(_("日期显示"), max_length=50, blank=True)
+    is_sample = models.BooleanField(_("示例内容"), default=False)
+    public_from = models.DateTimeField(_("公开时间"), db_index=True)
+    indexed_at = models.DateTimeField(_("索引时间"), auto_now=True)
+
+    class Meta:
+        ordering = ["section", "pk"]
+        verbose_name = _("搜索索引条目")
+        verbose_name_plural = _("搜索索引条目")
+        constraints = [models.UniqueConstraint(fields=["content_type", "object_id"], name="one_search_entry_per_row")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return self.url

@@ -4,12 +4,14 @@ Apps register here from their AppConfig.ready(), the way admin.site.register wor
 portal never imports a section and a new section touches no shared code.
 """
 
-from collections.abc import Callable
+import datetime
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib import import_module
+from typing import Any
 
 from django.apps import AppConfig
-from django.db.models import QuerySet
+from django.db.models import Model
 
 
 @dataclass(frozen=True)
@@ -44,12 +46,32 @@ class HomeBlock:
 
 
 @dataclass(frozen=True)
-class SearchSource:
-    """Rows of `get_queryset()` whose `fields` contain the query (CJK-safe substring match)."""
+class SearchDocument:
+    """What site search knows of one row: the title a result shows, the texts around a hit
+    (in reading order; labels such as the row's kind belong here too, so they are found),
+    and the row's own date as it displays ("1992年9月"), or none when the row has none."""
 
+    title: str
+    body: Iterable[str] = ()
+    date: datetime.date | None = None
+    date_display: str = ""
+
+
+@dataclass(frozen=True)
+class SearchSource:
+    """The rows of `model` that site search finds, labelled `label` (the section's name for
+    them, itself searchable), each described by `document(row)`.
+
+    `related` names the lookups `document` reads beyond the row and its published parents
+    ("partners", "metric", "sections", "cycle__award"): the index selects or prefetches them
+    (public rows only) to build every row in a fixed number of queries, and re-indexes a row
+    when one of them is saved, deleted or linked. Published parents are followed unnamed.
+    """
+
+    model: type[Model]
     label: str
-    get_queryset: Callable[[], QuerySet]
-    fields: tuple[str, ...]
+    document: Callable[[Any], SearchDocument]
+    related: tuple[str, ...] = ()
     order: int = 50
 
 
@@ -62,11 +84,22 @@ class Registry:
     section_navs: dict = field(default_factory=dict)
     sample_models: list = field(default_factory=list)
     sample_hooks: list[Callable] = field(default_factory=list)
+    home_structured_data: list[Callable] = field(default_factory=list)
 
     def page(self, url_name: str) -> NavItem | None:
         """The registered page named `url_name` (from a section's row or the top navigation)."""
         items = [item for nav in self.section_navs.values() for item in nav.items] + self.nav
         return next((item for item in items if item.url_name == url_name), None)
+
+    def section_home(self, view_name: str) -> NavItem | None:
+        """The home page of the section `view_name` ("talent:laureate-list") belongs to: the first
+        item of the SectionNav registered under its URL namespace; None on that page itself and
+        outside a section."""
+        namespace = view_name.rpartition(":")[0]
+        nav = self.section_navs.get(namespace)
+        if nav is None or not nav.items or nav.items[0].url_name == view_name:
+            return None
+        return nav.items[0]
 
     def register_nav(self, item: NavItem) -> None:
         """Put `item` in the top navigation, at its `top_order`."""
@@ -78,6 +111,9 @@ class Registry:
         self.home_blocks.sort(key=lambda entry: entry.order)
 
     def register_search(self, source: SearchSource) -> None:
+        """Index the rows of `source.model` for site search (one source per model)."""
+        if any(other.model is source.model for other in self.search_sources):
+            raise ValueError(f"{source.model._meta.label} already has a search source.")
         self.search_sources.append(source)
         self.search_sources.sort(key=lambda entry: entry.order)
 
@@ -101,7 +137,9 @@ class Registry:
     def register_section(self, registrations) -> None:
         """Everything a section's `registrations` module offers; each name is optional:
         section_nav, home_blocks, search_sources, sitemap_models, sample_models,
-        sample_after_load. The section is named after the module's package (e.g. "parks")."""
+        sample_after_load, home_structured_data (callables `(request) -> list of schema.org
+        nodes` for the home page, e.g. the zone as an organisation). The section is named after
+        the module's package (e.g. "parks")."""
         section_nav = getattr(registrations, "section_nav", None)
         if section_nav is not None:
             self.section_navs[registrations.__name__.split(".")[0]] = section_nav
@@ -113,6 +151,7 @@ class Registry:
         for source in getattr(registrations, "search_sources", ()):
             self.register_search(source)
         self.register_sitemap_models(getattr(registrations, "sitemap_models", ()))
+        self.home_structured_data.extend(getattr(registrations, "home_structured_data", ()))
         sample_models = getattr(registrations, "sample_models", ())
         if sample_models:
             self.register_sample_models(sample_models, after_load=getattr(registrations, "sample_after_load", None))

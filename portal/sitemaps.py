@@ -1,8 +1,10 @@
-"""sitemap.xml: every page of the registered navigation, and every published detail page."""
+"""sitemap.xml: every page of the registered navigation, and every published detail page
+(never a 示例 row: rows with `is_sample` set are left out, for any model that has the flag)."""
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from .models import without_samples
 from .registry import registry
 
 
@@ -19,13 +21,14 @@ class NavPagesSitemap(Sitemap):
 
 
 class PublishedSitemap(Sitemap):
-    """The detail pages of a model's published rows, with the time each last changed."""
+    """The detail pages of a model's published rows that are not samples, with the time each
+    last changed."""
 
     def __init__(self, model):
         self.model = model
 
     def items(self):
-        return self.model.objects.published()
+        return without_samples(self.model.objects.published())
 
     def lastmod(self, item):
         return item.updated_at

@@ -18,6 +18,7 @@ portal_patterns = (
         path("articles/feed/", LatestArticlesFeed(), name="article-feed"),
         path("articles/<slug:slug>/", views.ArticleDetailView.as_view(), name="article-detail"),
         path("search/", views.SearchView.as_view(), name="search"),
+        path("sitemap/", views.SiteMapView.as_view(), name="site-map"),
     ],
     "portal",
 )
@@ -31,6 +32,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps()}, name="django.contrib.sitemaps.views.sitemap"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
+    path("opensearch.xml", views.opensearch, name="opensearch"),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon),
 ]

@@ -1,24 +1,34 @@
-"""The shell's pages: home, gallery, articles, search and robots.txt."""
+"""The shell's pages: home, gallery, articles, search (and its OpenSearch description), robots.txt."""
 
 from django.conf import settings
-from django.db.models import Q
+from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import render
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from django.views.static import serve
 
+from . import metadata, search
 from .filters import ArticleFilter, PhotoFilter
-from .generic import PublishedDetailView, PublishedListView
-from .models import Article, Photo
+from .generic import PageMetadataMixin, PublishedDetailView, PublishedListView
+from .models import Article, Photo, without_samples
 from .registry import registry
 
-SEARCH_RESULTS_PER_SOURCE = 20
-SEARCH_MAX_QUERY_LENGTH = 100
+SITE_MAP_ROWS_PER_MODEL = 20
 
 
-class HomeView(TemplateView):
+class HomeView(PageMetadataMixin, TemplateView):
     template_name = "portal/home.html"
+
+    def get_breadcrumbs(self):
+        return []
+
+    def get_structured_data(self, context):
+        """What the sections say about the site's owner (the zone, from the park section)."""
+        return [node for provider in registry.home_structured_data for node in provider(self.request)]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -38,6 +48,10 @@ class PhotoListView(PublishedListView):
 class PhotoDetailView(PublishedDetailView):
     model = Photo
     prefetch_related = ("tags", "articles")
+    breadcrumb_parents = ("portal:photo-list",)
+
+    def get_structured_data(self, context):
+        return [metadata.image_object(self.request, self.object)]
 
 
 class ArticleListView(PublishedListView):
@@ -49,32 +63,112 @@ class ArticleListView(PublishedListView):
 class ArticleDetailView(PublishedDetailView):
     model = Article
     prefetch_related = ("sections", "photos")
+    breadcrumb_parents = ("portal:article-list",)
+
+    def get_structured_data(self, context):
+        """The article as schema.org Article. No datePublished: `published_at` is when the portal
+        published it, not when the article first appeared, which the source does not say."""
+        article, request = self.object, self.request
+        url = metadata.canonical_url(request)
+        node = {
+            "@type": "Article",
+            "headline": article.title,
+            "alternativeHeadline": article.subtitle,
+            "description": article.summary,
+            "articleSection": article.column,
+            "author": {"@type": "Person", "name": article.author} if article.author else None,
+            "image": metadata.image_object(request, context["lead_photo"]),
+            "inLanguage": metadata.CONTENT_LANGUAGE,
+            "url": url,
+            "mainEntityOfPage": url,
+        }
+        return [metadata.compact(node)]
 
 
-class SearchView(TemplateView):
-    """Substring search over every registered source: right for Chinese, which has no spaces
-    between words. Each space-separated term must match; one query per source."""
+class SearchView(PageMetadataMixin, TemplateView):
+    """Site search over the index every section feeds (portal.search): each space-separated
+    term must occur, as a substring (right for Chinese, which has no spaces between words).
+    A fixed number of queries whatever the number of sections and rows: the counts per section
+    (which also give the total) and one page of entries."""
 
     template_name = "portal/search.html"
+    paginate_by = settings.PORTAL_PAGE_SIZE
+    breadcrumb_label = gettext_lazy("搜索")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        raw_query = self.request.GET.get("q", "").replace("\x00", "")  # PostgreSQL refuses NUL
-        query = " ".join(raw_query.split())[:SEARCH_MAX_QUERY_LENGTH]
-        groups = []
-        if query:
-            for source in registry.search_sources:
-                condition = Q()
-                for term in query.split():
-                    term_condition = Q()
-                    for field_name in source.fields:
-                        term_condition |= Q(**{f"{field_name}__icontains": term})
-                    condition &= term_condition
-                rows = list(source.get_queryset().filter(condition).distinct()[:SEARCH_RESULTS_PER_SOURCE])
-                if rows:
-                    groups.append({"label": source.label, "results": rows})
-        context.update(query=query, groups=groups, total=sum(len(group["results"]) for group in groups))
+        query, terms = search.parse_query(self.request.GET.get("q", ""))
+        context.update(query=query, too_short=len(query) < search.MIN_QUERY_LENGTH, total=0)
+        if context["too_short"]:
+            return context
+        entries = search.search(terms)
+        sections = search.section_counts(entries)
+        paginator = Paginator(search.ranked(entries, terms).defer("search_title", "search_text"), self.paginate_by)
+        paginator.count = sum(section["count"] for section in sections)  # known: no COUNT query
+        page = paginator.get_page(self.request.GET.get("page"))
+        results = [
+            {
+                "entry": entry,
+                "title": search.highlight(entry.title, terms),
+                "excerpt": search.excerpt(entry.body, terms),
+            }
+            for entry in page.object_list
+        ]
+        context.update(
+            total=paginator.count,
+            sections=sections,
+            results=results,
+            page_obj=page,
+            paginator=paginator,
+            is_paginated=page.has_other_pages(),
+            # Like a list page: sample rows among the results bring the sample banner (base.html).
+            shows_sample=any(result["entry"].is_sample for result in results),
+        )
         return context
+
+
+class SiteMapView(PageMetadataMixin, TemplateView):
+    """The human-readable site map: the portal's own pages and each section's, with what each
+    offers (from the registry), and the first detail pages of every registered model (public,
+    no 示例 rows), with a link to the list when there are more."""
+
+    template_name = "portal/site_map.html"
+    breadcrumb_label = gettext_lazy("网站地图")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        section_items = {item for nav in registry.section_navs.values() for item in nav.items}
+        list_pages = {reverse(item.url_name): item for item in [*registry.nav, *section_items]}
+        details: dict[str, list] = {}
+        for model in registry.sitemap_models:
+            rows = list(without_samples(model.objects.published())[: SITE_MAP_ROWS_PER_MODEL + 1])
+            if not rows:
+                continue
+            # Detail pages live at /<section>/<plural>/<slug>/ (tests/test_urls.py): the list is the parent.
+            parent = rows[0].get_absolute_url().rstrip("/").rpartition("/")[0] + "/"
+            details.setdefault(model._meta.app_label, []).append(
+                {
+                    "label": model._meta.verbose_name_plural,
+                    "rows": rows[:SITE_MAP_ROWS_PER_MODEL],
+                    "more": list_pages.get(parent) if len(rows) > SITE_MAP_ROWS_PER_MODEL else None,
+                }
+            )
+        own = [item for item in registry.nav if item not in section_items]
+        context["groups"] = [{"label": "", "pages": own, "details": details.get("portal", [])}] + [
+            {"label": nav.label, "pages": nav.items, "details": details.get(section, [])}
+            for section, nav in registry.section_navs.items()
+        ]
+        return context
+
+
+def opensearch(request):
+    """The OpenSearch description that lets a browser add the site's search."""
+    context = {
+        "search_url": request.build_absolute_uri(reverse("portal:search")),
+        "self_url": request.build_absolute_uri(reverse("opensearch")),
+        "icon_url": request.build_absolute_uri(static("img/favicon.svg")),
+    }
+    return render(request, "portal/opensearch.xml", context, content_type="application/opensearchdescription+xml; charset=utf-8")
 
 
 def robots_txt(request):

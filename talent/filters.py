@@ -10,8 +10,8 @@ from portal.filters import (
     TextSearchFilterSet,
     YearChoiceFilter,
     distinct_values,
-    value_choices,
 )
+from portal.models import sample_label
 
 from .models import Award, AwardCategory, CycleStatus, Expert, ExpertField, Laureate, frequency_label
 
@@ -21,10 +21,11 @@ def published_award_categories(request):
 
 
 class CategoryChoiceField(SlugChoiceField):
-    """Categories labelled with their award, so two awards' 专业技术人才 are told apart."""
+    """Categories labelled with their award, so two awards' 专业技术人才 are told apart, and
+    "（示例）" after a sample category (or one of a sample award)."""
 
     def label_from_instance(self, obj):
-        return f"{obj.award.name} · {obj.name}"
+        return sample_label(f"{obj.award.name} · {obj.name}", obj.is_sample or obj.award.is_sample)
 
 
 class CategoryChoiceFilter(ManyToManySlugFilter):
@@ -33,6 +34,15 @@ class CategoryChoiceFilter(ManyToManySlugFilter):
 
 def frequency_choices():
     return [(years, frequency_label(years)) for years in distinct_values(Award.objects.published(), "frequency_years")]
+
+
+def institution_choices():
+    """The institutions of published experts (one query). An institution that only sample experts
+    name is labelled "（示例）"; one a real expert names too is a fact and stays plain."""
+    rows = Expert.objects.published().order_by("institution").values_list("institution", "is_sample").distinct()
+    names = list(dict.fromkeys(name for name, _is_sample in rows if name))
+    real = {name for name, is_sample in rows if not is_sample}
+    return [(name, sample_label(name, name not in real)) for name in names]
 
 
 class AwardFilter(TextSearchFilterSet):
@@ -69,7 +79,7 @@ class ExpertFilter(TextSearchFilterSet):
     field = ManyToManySlugFilter(label=_("领域"), field_name="fields", queryset=ExpertField.objects.all())
     institution = DataChoiceFilter(
         label=_("所在单位"),
-        choices_from=lambda: value_choices(Expert.objects.published(), "institution"),
+        choices_from=institution_choices,
     )
 
     class Meta:

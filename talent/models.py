@@ -55,9 +55,12 @@ def frequency_label(years: int) -> str:
 
 class AwardQuerySet(PublishableQuerySet):
     def with_current_phase(self):
-        """Annotate `current_phase`: the status of the award's newest published cycle (or None)."""
+        """Annotate `current_phase`: the status of the award's newest published cycle (or None),
+        and that cycle's `current_edition` and `current_cycle_is_sample`."""
         newest = AwardCycle.objects.published().filter(award=OuterRef("pk")).order_by("-nomination_opens")
         annotated = self.annotate(
+            current_edition=Subquery(newest.values("edition")[:1]),
+            current_cycle_is_sample=Subquery(newest.values("is_sample")[:1]),
             current_nomination_opens=Subquery(newest.values("nomination_opens")[:1]),
             current_nomination_closes=Subquery(newest.values("nomination_closes")[:1]),
             current_announcement_date=Subquery(newest.values("announcement_date")[:1]),
@@ -109,6 +112,17 @@ class Award(SluggedMixin, SampleMixin, Publishable):
         """The label of `current_phase`, which AwardQuerySet.with_current_phase() annotates."""
         phase = getattr(self, "current_phase", None)
         return CycleStatus(phase).label if phase else ""
+
+    @property
+    def badge_current_cycle(self) -> bool:
+        """Whether the current cycle's line (with_current_phase()) carries the 示例 badge: its
+        cycle is a sample under a real award. A sample award is badged once, by its name."""
+        return bool(getattr(self, "current_cycle_is_sample", False)) and not self.is_sample
+
+    @property
+    def shows_sample(self) -> bool:
+        """A sample award, or (in lists, with_current_phase()) a real one showing a sample cycle."""
+        return self.is_sample or bool(getattr(self, "current_cycle_is_sample", False))
 
     def procedure_steps(self) -> list[str]:
         return [line.strip() for line in self.selection_procedure.splitlines() if line.strip()]
@@ -211,6 +225,11 @@ class AwardCycle(SampleMixin, Publishable):
     def is_open(self) -> bool:
         return self.phase == CycleStatus.OPEN
 
+    @property
+    def shows_sample(self) -> bool:
+        """A cycle of a sample award is fictional too, whatever its own flag says."""
+        return self.is_sample or self.award.is_sample
+
 
 class Laureate(SampleMixin, Publishable):
     published_parents = ("cycle",)
@@ -236,6 +255,11 @@ class Laureate(SampleMixin, Publishable):
 
     def get_absolute_url(self):
         return reverse("talent:laureate-list") + f"#laureate-{self.pk}"
+
+    @property
+    def shows_sample(self) -> bool:
+        """A laureate of a sample cycle is fictional too, whatever its own flag says."""
+        return self.is_sample or self.cycle.is_sample
 
     def clean(self):
         super().clean()

@@ -3,10 +3,12 @@
 Read by TalentConfig.ready(); the portal itself never imports this section.
 """
 
+import datetime
+
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from portal.registry import HomeBlock, NavItem, SearchSource, SectionNav
+from portal.registry import HomeBlock, NavItem, SearchDocument, SearchSource, SectionNav
 
 from .models import (
     Award,
@@ -23,7 +25,7 @@ from .sample import place_sample_cycles
 section_nav = SectionNav(
     _("人才栏目"),
     (
-        NavItem(_("人才"), "talent:talent-home"),
+        NavItem(_("人才"), "talent:talent-home", _("园区人才工作：正在接受提名的人才奖项、奖项介绍、历届获奖者与专家服务。")),
         NavItem(
             _("人才奖项"),
             "talent:award-list",
@@ -31,7 +33,7 @@ section_nav = SectionNav(
             top_order=30,
         ),
         NavItem(_("历届获奖者"), "talent:laureate-list", _("人才奖项历届获奖者：姓名、工作单位、类别与评语。")),
-        NavItem(_("提名进度查询"), "talent:nomination-status"),
+        NavItem(_("提名进度查询"), "talent:nomination-status", _("凭受理编号和提名时填写的邮箱查询提名的审核进展。")),
         NavItem(
             _("专家服务"),
             "talent:expert-list",
@@ -55,16 +57,47 @@ def open_calls_context(request) -> dict:
 
 home_blocks = [HomeBlock("talent-open-calls", "talent/blocks/_open_calls.html", open_calls_context, order=15)]
 
+
+def award_document(award) -> SearchDocument:
+    body = [award.summary, award.organiser, award.description, award.eligibility]
+    for category in award.categories.all():
+        body += [category.name, category.eligibility]
+    return SearchDocument(award.name, body)
+
+
+def cycle_document(cycle) -> SearchDocument:
+    """A cycle under its award ("创新领军人才奖 第2届（2026年）"), dated by its selection year."""
+    return SearchDocument(str(cycle), [cycle.notes], datetime.date(cycle.year, 1, 1), f"{cycle.year}年")
+
+
+def laureate_document(laureate) -> SearchDocument:
+    cycle = laureate.cycle
+    body = [laureate.organisation, laureate.category.name, str(cycle), laureate.citation]
+    return SearchDocument(laureate.name, body, datetime.date(cycle.year, 1, 1), f"{cycle.year}年")
+
+
+def expert_document(expert) -> SearchDocument:
+    fields = "、".join(field.name for field in expert.fields.all())
+    services = "、".join(service.name for service in expert.services.all())
+    return SearchDocument(expert.name, [expert.get_title_display(), expert.institution, fields, services, expert.bio])
+
+
+def programme_document(programme) -> SearchDocument:
+    body = [programme.summary, programme.beneficiaries, programme.expert_kinds, programme.motto]
+    body += ["、".join(field.name for field in programme.fields.all())]
+    body += ["、".join(service.name for service in programme.services.all())]
+    for partner in programme.partners.all():
+        body += [partner.name, partner.role]
+    body += [programme.outcomes]
+    return SearchDocument(programme.name, body)
+
+
 search_sources = [
-    SearchSource(_("人才奖项"), lambda: Award.objects.published(), ("name", "summary", "description", "organiser"), order=30),
-    SearchSource(
-        _("获奖者"),
-        lambda: Laureate.objects.published(),
-        ("name", "organisation", "citation"),
-        order=31,
-    ),
-    SearchSource(_("专家"), lambda: Expert.objects.published(), ("name", "institution", "bio", "fields__name"), order=32),
-    SearchSource(_("专家服务项目"), lambda: ExpertProgramme.objects.published(), ("name", "summary", "outcomes"), order=33),
+    SearchSource(Award, _("人才奖项"), award_document, ("categories",), order=30),
+    SearchSource(AwardCycle, _("评选周期"), cycle_document, order=31),
+    SearchSource(Laureate, _("获奖者"), laureate_document, ("category",), order=32),
+    SearchSource(Expert, _("专家"), expert_document, ("fields", "services"), order=33),
+    SearchSource(ExpertProgramme, _("专家服务项目"), programme_document, ("fields", "services", "partners"), order=34),
 ]
 
 # Deletion order for remove_sample_data: children before what they point to.

@@ -122,7 +122,8 @@ def _mail_nominator(nomination: Nomination, status_url: str) -> None:
     context = {"nomination": nomination, "status_url": status_url}
     try:
         send_mail(
-            subject=_("提名已收到：%(reference)s") % {"reference": nomination.reference},
+            subject=(_("【示例】提名已收到：%(reference)s") if nomination.is_sample else _("提名已收到：%(reference)s"))
+            % {"reference": nomination.reference},
             message=render_to_string("talent/email/nomination_received.txt", context),
             from_email=settings.DEFAULT_FROM_EMAIL,
             recipient_list=[nomination.nominator_email],

@@ -18,8 +18,10 @@ from django.views.generic import TemplateView
 from django_ratelimit import ALL
 from django_ratelimit.core import is_ratelimited
 
+from portal import metadata
 from portal.dates import format_local_datetime
-from portal.generic import PublishedDetailView, PublishedListView
+from portal.generic import PageMetadataMixin, PublishedDetailView, PublishedListView
+from portal.metadata import Crumb, page_crumb
 from portal.publishing import published_condition
 
 from .filters import AwardFilter, ExpertFilter, LaureateFilter
@@ -59,7 +61,7 @@ def limited(request, group: str, rate: str) -> bool:
 # --- awards ---------------------------------------------------------------------------------
 
 
-class TalentHomeView(TemplateView):
+class TalentHomeView(PageMetadataMixin, TemplateView):
     """/talent/: what the section offers — calls open now, the awards, the expert service."""
 
     template_name = "talent/talent_home.html"
@@ -114,8 +116,24 @@ def banner_for(award: Award, cycles: list[AwardCycle]) -> dict:
     return {"kind": "none"}
 
 
+def cycle_event(request, cycle: AwardCycle) -> dict:
+    """A cycle as schema.org Event: its nomination window, named after its award and edition."""
+    award = cycle.award
+    node = {
+        "@type": "Event",
+        "name": _("%(cycle)s 提名") % {"cycle": cycle},
+        "startDate": metadata.iso_datetime(cycle.nomination_opens),
+        "endDate": metadata.iso_datetime(cycle.nomination_closes),
+        "organizer": metadata.organization(award.organiser),
+        "url": metadata.absolute(request, award.get_absolute_url()),
+        "description": award.summary,
+    }
+    return metadata.compact(node)
+
+
 class AwardDetailView(PublishedDetailView):
     model = Award
+    breadcrumb_parents = ("talent:award-list",)
 
     def get_queryset(self):
         laureates = Laureate.objects.published().select_related("category", "photo")
@@ -142,22 +160,60 @@ class AwardDetailView(PublishedDetailView):
         context["has_sample"] = self.object.is_sample or any(cycle.is_sample for cycle in cycles)
         return context
 
+    def get_structured_data(self, context):
+        """Each published cycle's nomination window as an Event (none of a 示例 award or cycle)."""
+        award = self.object
+        if award.is_sample:
+            return []
+        cycles = [cycle for cycle in award.published_cycles if not cycle.is_sample]
+        for cycle in cycles:
+            cycle.award = award  # the prefetched cycles' award is this one: no query per cycle
+        return [cycle_event(self.request, cycle) for cycle in cycles]
+
+
+def laureate_person(request, laureate: Laureate) -> dict | None:
+    """A laureate as schema.org Person; None when it, its cycle, award or category is a 示例 row."""
+    cycle = laureate.cycle
+    if any(row.is_sample for row in (laureate, cycle, cycle.award, laureate.category)):
+        return None
+    node = {
+        "@type": "Person",
+        "name": laureate.name,
+        "affiliation": metadata.organization(laureate.organisation),
+        "award": _("%(cycle)s %(category)s") % {"cycle": cycle, "category": laureate.category.name},
+        "description": laureate.citation,
+        "url": metadata.absolute(request, laureate.get_absolute_url()),
+    }
+    return metadata.compact(node)
+
 
 class LaureateListView(PublishedListView):
     model = Laureate
     filterset_class = LaureateFilter
     select_related = ("cycle__award", "category", "photo")
 
+    def get_structured_data(self, context):
+        """The laureates on this page, each a Person (示例 rows left out)."""
+        return [laureate_person(self.request, laureate) for laureate in context["object_list"]]
+
 
 def cycle_calendar(request, pk):
-    """/talent/cycles/<pk>/deadline.ics: the nomination deadline for a calendar."""
+    """/talent/cycles/<pk>/deadline.ics: the nomination deadline for a calendar. A calendar shows
+    no badge, so a sample cycle's event says 示例 in its title and its description."""
     cycle = get_object_or_404(AwardCycle.objects.published().select_related("award"), pk=pk)
     award_url = request.build_absolute_uri(cycle.award.get_absolute_url())
+    summary = _("%(award)s 第%(edition)s届 提名截止") % {"award": cycle.award.name, "edition": cycle.edition}
+    description = _("提名截止时间：%(deadline)s。%(url)s") % {
+        "deadline": format_local_datetime(cycle.nomination_closes),
+        "url": award_url,
+    }
+    if cycle.shows_sample:
+        summary = _("【示例】%(summary)s") % {"summary": summary}
+        description = _("示例评选周期：虚构的演示数据，不是真实的提名时间。%(description)s") % {"description": description}
     body = deadline_calendar(
         uid=f"talent-cycle-{cycle.pk}-deadline@{request.get_host().split(':')[0]}",
-        summary=_("%(award)s 第%(edition)s届 提名截止") % {"award": cycle.award.name, "edition": cycle.edition},
-        description=_("提名截止时间：%(deadline)s。%(url)s")
-        % {"deadline": format_local_datetime(cycle.nomination_closes), "url": award_url},
+        summary=summary,
+        description=description,
         url=award_url,
         deadline=cycle.nomination_closes,
     )
@@ -182,16 +238,33 @@ class NominationCreateView(View):
         if self.cycle is not None:
             self.cycle.award = self.award
 
+    def breadcrumbs(self) -> list[Crumb]:
+        award = self.award
+        return [
+            page_crumb("talent:award-list"),
+            Crumb(award.name, award.get_absolute_url(), sample=award.is_sample),
+            Crumb(_("在线提名")),
+        ]
+
     def closed(self, request, status=200):
         context = {
             "award": self.award,
             "banner": banner_for(self.award, list(AwardCycle.objects.published().filter(award=self.award))),
+            "shows_sample": self.award.shows_sample,
+            "breadcrumbs": self.breadcrumbs(),
         }
         return render(request, "talent/nomination_closed.html", context, status=status)
 
     def render_form(self, request, form, status=200):
         categories = list(AwardCategory.objects.filter(award=self.award))
-        context = {"award": self.award, "cycle": self.cycle, "form": form, "categories": categories}
+        context = {
+            "award": self.award,
+            "cycle": self.cycle,
+            "form": form,
+            "categories": categories,
+            "shows_sample": self.cycle.shows_sample,
+            "breadcrumbs": self.breadcrumbs(),
+        }
         return render(request, self.template_name, context, status=status)
 
     def get(self, request, *args, **kwargs):
@@ -253,7 +326,12 @@ def nomination_submitted(request):
     )
     if nomination is None:
         raise Http404(_("没有刚提交的提名。"))
-    return render(request, "talent/nomination_submitted.html", {"nomination": nomination})
+    context = {
+        "nomination": nomination,
+        "shows_sample": nomination.is_sample,
+        "breadcrumbs": [page_crumb("talent:award-list"), Crumb(_("提名已提交"))],
+    }
+    return render(request, "talent/nomination_submitted.html", context)
 
 
 @never_cache
@@ -271,7 +349,13 @@ def nomination_status(request):
             not_found = nomination is None
     else:
         form = StatusLookupForm()
-    context = {"form": form, "nomination": nomination, "not_found": not_found}
+    context = {
+        "form": form,
+        "nomination": nomination,
+        "not_found": not_found,
+        "shows_sample": nomination is not None and nomination.is_sample,
+        "breadcrumbs": [page_crumb("talent:award-list"), Crumb(page_crumb("talent:nomination-status").label)],
+    }
     return render(request, "talent/nomination_status.html", context, status=200)
 
 
@@ -300,3 +384,20 @@ class ExpertDetailView(PublishedDetailView):
     model = Expert
     select_related = ("photo", "programme")
     prefetch_related = ("fields", "services")
+    breadcrumb_parents = ("talent:expert-list",)
+
+    def get_structured_data(self, context):
+        """The expert as schema.org Person (not a 示例 expert)."""
+        expert, request = self.object, self.request
+        if expert.is_sample:
+            return []
+        node = {
+            "@type": "Person",
+            "name": expert.name,
+            "jobTitle": expert.get_title_display(),
+            "affiliation": metadata.organization(expert.institution),
+            "knowsAbout": [field.name for field in expert.fields.all()],
+            "image": metadata.image_object(request, context["lead_photo"]),
+            "url": metadata.canonical_url(request),
+        }
+        return [metadata.compact(node)]

@@ -25,8 +25,9 @@ def article_content():
     call_command("load_initial_data", stdout=io.StringIO())
 
 
-def crawl(client, start="/", limit=300):
-    """Every internal page reachable from `start` by following links (pagination included)."""
+def crawl(client, start="/", limit=300, pages=None):
+    """Every internal page reachable from `start` by following links (pagination included).
+    `pages`, if given, collects the text of each HTML page by URL."""
     seen, queue, statuses = set(), deque([start]), {}
     while queue and len(seen) < limit:
         url = queue.popleft()
@@ -37,7 +38,10 @@ def crawl(client, start="/", limit=300):
         statuses[url] = response.status_code
         if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
             continue
-        for href in LINK.findall(response.content.decode()):
+        text = response.content.decode()
+        if pages is not None:
+            pages[url] = text
+        for href in LINK.findall(text):
             target = urljoin(url, href.replace("&amp;", "&"))
             parts = urlsplit(target)
             if parts.netloc or not parts.path.startswith("/") or parts.path.startswith(SKIPPED_PREFIXES):

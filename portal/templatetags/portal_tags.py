@@ -7,7 +7,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
+from portal import metadata
 from portal.dates import format_local_datetime
 from portal.registry import registry
 
@@ -86,12 +88,52 @@ def section_nav(section, current=""):
     return {"nav": registry.section_navs.get(section), "current": current}
 
 
+class CaptureNode(template.Node):
+    def __init__(self, nodelist, name):
+        self.nodelist, self.name = nodelist, name
+
+    def render(self, context):
+        context[self.name] = mark_safe(self.nodelist.render(context).strip())
+        return ""
+
+
+@register.tag
+def capture(parser, token):
+    """`{% capture as name %}…{% endcapture %}`: render the enclosed template once (blocks
+    included, so a child template's override counts) and keep the result, stripped, as `name`:
+    base.html writes the page's title and description in several tags from one block each."""
+    bits = token.split_contents()
+    if len(bits) != 3 or bits[1] != "as":
+        raise template.TemplateSyntaxError("Usage: {% capture as name %}…{% endcapture %}")
+    nodelist = parser.parse(("endcapture",))
+    parser.delete_first_token()
+    return CaptureNode(nodelist, bits[2])
+
+
 @register.simple_tag(takes_context=True)
-def section_home(context):
-    """The current section's home page (the first item of its registered SectionNav, found by
-    the URL namespace), or None on that page itself and outside a section."""
-    match = getattr(context.get("request"), "resolver_match", None)
-    nav = registry.section_navs.get(match.namespace) if match is not None else None
-    if nav is None or not nav.items or nav.items[0].url_name == match.view_name:
-        return None
-    return nav.items[0]
+def canonical_url(context):
+    """The page's canonical address: absolute, its path only, plus a list's page number beyond
+    the first (`canonical_page`, set by PublishedListView)."""
+    request = context.get("request")
+    if request is None:
+        return ""
+    return metadata.canonical_url(request, context.get("canonical_page") or 1)
+
+
+@register.inclusion_tag("includes/_og_image.html", takes_context=True)
+def og_image(context, photo=None):
+    """og:image with its width, height and alt: the stored share-size rendition of `photo` (the
+    page's lead photo) when it is public, else the site's default image."""
+    request = context.get("request")
+    return {"image": metadata.share_image(request, photo or None) if request else None, "site": context.get("site")}
+
+
+@register.simple_tag(takes_context=True)
+def json_ld(context):
+    """The page's one JSON-LD block: its breadcrumb trail (`breadcrumbs`) and its own schema.org
+    nodes (`structured_data`, from the view)."""
+    request = context.get("request")
+    if request is None:
+        return ""
+    nodes = [metadata.breadcrumb_list(request, context.get("breadcrumbs") or []), *(context.get("structured_data") or [])]
+    return metadata.json_ld(nodes)

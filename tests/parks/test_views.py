@@ -369,8 +369,11 @@ def test_search_finds_park_content(client):
     make_honour(name="草稿里的柳东", status=Status.DRAFT)
     make_indicator(metric=make_metric(name="内资到位"))
     content = text_of(client.get(reverse("portal:search"), {"q": "柳东"}))
-    assert "与柳东新区合并" in content and "草稿里的柳东" not in content
-    assert "内资到位" in text_of(client.get(reverse("portal:search"), {"q": "内资"}))
+    assert "与<mark>柳东</mark>新区合并" in content and "草稿里的" not in content
+    assert '<span class="search-result__section">发展历程</span>' in content
+    content = text_of(client.get(reverse("portal:search"), {"q": "内资"}))
+    assert "<mark>内资</mark>到位 2017年" in content
+    assert '<span class="search-result__section">经济指标</span>' in content
 
 
 def test_sitemap_lists_the_park_pages(client):
@@ -400,7 +403,7 @@ QUERY_BUDGETS = {
     "parks:area-list": 3,
     "parks:milestone-list": 4,  # + decades present
     "parks:industry-list": 3,
-    "parks:indicator-list": 5,  # rows in one query, no count; + years, metrics, rankings
+    "parks:indicator-list": 6,  # rows in one query, no count; + years, metrics, rankings; + the Dataset's metrics and years
     "parks:honour-list": 3,
 }
 

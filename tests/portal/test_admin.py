@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 from reversion.models import Version
 
-from portal.models import Article, Photo, PhotoTag, SiteSettings
+from portal.models import Article, Photo, PhotoTag, SearchEntry, SiteSettings
 from tests.factories import make_article, make_photo
 
 pytestmark = pytest.mark.django_db
@@ -127,3 +127,13 @@ def test_deleted_rows_can_be_recovered(staff_client):
     version = Version.objects.get_deleted(Article).first()
     recover_url = reverse("admin:portal_article_recover", args=[version.pk])
     assert staff_client.get(recover_url).status_code == 200
+
+
+def test_the_search_index_can_be_looked_at_but_not_edited(staff_client):
+    make_article(title="索引里的文章")
+    entry = SearchEntry.objects.get(title="索引里的文章")
+    changelist = staff_client.get(reverse("admin:portal_searchentry_changelist"), {"q": "索引里"})
+    assert "索引里的文章" in changelist.content.decode()
+    assert staff_client.get(reverse("admin:portal_searchentry_change", args=[entry.pk])).status_code == 200
+    assert staff_client.get(reverse("admin:portal_searchentry_add")).status_code == 403
+    assert staff_client.post(reverse("admin:portal_searchentry_delete", args=[entry.pk])).status_code == 403

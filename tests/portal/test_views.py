@@ -99,33 +99,6 @@ def test_article_list_filters_by_column(client):
     assert "动态文章" in content and "巡礼文章" not in content
 
 
-def search_groups(client, query):
-    """What the search page lists: {group label: [rows]}, in the page's order."""
-    response = client.get(reverse("portal:search"), {"q": query})
-    assert response.status_code == 200
-    return {str(group["label"]): group["results"] for group in response.context["groups"]}
-
-
-def test_search_finds_chinese_substrings_and_only_published(client):
-    article = make_article(title="提速增效 超常发展")
-    make_article(title="草稿里的超常发展", status="draft")
-    photo = make_photo(caption="机器人组装汽车生产线")
-    assert search_groups(client, "超常") == {"文章": [article]}
-    assert search_groups(client, "机器人 汽车") == {"图片": [photo]}  # every term, in any order
-
-
-def test_search_without_a_match_says_so(client):
-    make_article(title="提速增效 超常发展")
-    response = client.get(reverse("portal:search"), {"q": "不存在的词"})
-    assert response.context["groups"] == []
-    assert "没有找到与“不存在的词”相关的内容" in response.content.decode()
-
-
-def test_search_tolerates_odd_input(client):
-    for query in ("", " ", "%", "_", "'; DROP TABLE", "长" * 1000):
-        assert client.get(reverse("portal:search"), {"q": query}).status_code == 200
-
-
 def test_feed_sitemap_and_robots(client):
     make_article(title="订阅文章")
     make_article(title="草稿不订阅", status="draft")
@@ -158,7 +131,7 @@ def test_public_pages_run_a_fixed_number_of_queries(client, django_assert_max_nu
     _page_queries(client, reverse(url_name), django_assert_max_num_queries, budget)
 
 
-def test_article_and_search_pages_have_a_fixed_query_count(client, django_assert_max_num_queries):
+def test_article_page_has_a_fixed_query_count(client, django_assert_max_num_queries):
     article = make_article(sections=2)
     for _ in range(3):
         article.photos.add(make_photo())
@@ -169,11 +142,6 @@ def test_article_and_search_pages_have_a_fixed_query_count(client, django_assert
     make_article(sections=10)
     with django_assert_max_num_queries(10):
         client.get(article.get_absolute_url())
-    # One query per registered search source (sections add theirs) plus the site settings.
-    from portal.registry import registry
-
-    with django_assert_max_num_queries(len(registry.search_sources) + 1):
-        client.get(reverse("portal:search"), {"q": "示例"})
 
 
 def test_favicon_and_health_check(client):

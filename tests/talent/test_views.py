@@ -277,8 +277,10 @@ def test_search_finds_awards_laureates_and_experts(client):
     make_award(name="独特奖项名")
     make_laureate(name="独特获奖者")
     make_expert(name="独特专家")
-    for term in ("独特奖项名", "独特获奖者", "独特专家"):
-        assert "共找到" in text_of(client.get(reverse("portal:search"), {"q": term})), term
+    for term, section in (("独特奖项名", "人才奖项"), ("独特获奖者", "获奖者"), ("独特专家", "专家")):
+        content = text_of(client.get(reverse("portal:search"), {"q": term}))
+        assert "共找到 1 条结果" in content, term
+        assert f'<span class="search-result__section">{section}</span>' in content and f"<mark>{term}</mark>" in content
 
 
 def test_sitemap_lists_awards_and_experts(client):

@@ -18,6 +18,8 @@ Steps, each safe to repeat:
    disk) are put back; any others are built by Photo.save(). No file is written twice.
 4. History. django-reversion's `createinitialrevisions` for the loaded models records a first
    revision for each row that has none, so editors can restore the loaded state.
+5. Search. Rows load in fixture order, some before the rows their text reads: the search
+   index is rebuilt from the loaded rows.
 
 A second run therefore changes nothing: same rows, same values, no new files, no new revisions.
 """
@@ -41,6 +43,7 @@ from reversion.revisions import add_to_revision, create_revision, is_registered,
 from portal.images import RENDITIONS
 from portal.management.placeholders import PlaceholderText, find_cjk_font, render_placeholder
 from portal.models import Photo
+from portal.search import rebuild_index
 
 REVISION_COMMENT = "初始数据（load_initial_data）"
 
@@ -111,10 +114,12 @@ class Command(BaseCommand):
                 inserted = self.insert_new_rows(records)
             built, restored, missing = self.refresh_renditions(previous_renditions)
             versioned_labels = self.record_revisions(model_labels)
+            search_entries = rebuild_index()["entries"]
         revisions_created = Revision.objects.count() - revisions_before
 
         self.stdout.write(f"Rows written: {inserted} of {len(records)} (existing rows are kept unless --reset)")
         self.report(paths, records, generated, present, built, restored, missing, revisions_created, versioned_labels)
+        self.stdout.write(f"Search index: {search_entries} entries (rebuilt)")
 
     # -- steps ---------------------------------------------------------------------------
 
