@@ -39,12 +39,12 @@ class FirstPhotoColumn:
 
 @admin.register(PartnerInstitution)
 class PartnerInstitutionAdmin(WebsiteFieldMixin, PublishableAdmin):
-    list_display = ("name", "kind", "country", "city", "ordering", "status")
-    list_filter = ("status", "kind", "country")
-    search_fields = ("name", "short_name", "city", "country", "description")
+    list_display = ("name", "kind", "country", "is_international", "city", "ordering", "status")
+    list_filter = ("status", "kind", "is_international", "country")
+    search_fields = ("name", "short_name", "city", "country", "headquarters", "description", "distinction")
     fieldsets = (
-        (None, {"fields": ("name", "short_name", "kind", ("country", "city"), "description", "website")}),
-        (_("协会组织"), {"fields": (("member_count", "member_country_count"),)}),
+        (None, {"fields": ("name", "short_name", "kind", ("country", "city"), "distinction", "description", "website")}),
+        (_("协会组织"), {"fields": (("is_international", "headquarters"), ("member_count", "member_country_count"))}),
         (_("发布"), {"fields": ("status", "published_at", "slug", "ordering", "created_at", "updated_at")}),
     )
 
@@ -107,7 +107,7 @@ class AchievementAdmin(PreciseDateColumn, PublishableAdmin):
 class CooperationAdmin(PreciseDateColumn, PublishableAdmin):
     list_display = ("title", "scope", "state", "date_shown", "ordering", "status")
     list_filter = ("status", "scope", "state")
-    search_fields = ("title", "agreement", "partner_note", "distinction", "description", "partners__name")
+    search_fields = ("title", "agreement", "partner_note", "distinction", "description", "source_note", "partners__name")
     autocomplete_fields = ("partners", "tech_fields")
 
 
@@ -115,7 +115,7 @@ class CooperationAdmin(PreciseDateColumn, PublishableAdmin):
 class InnovationFigureAdmin(PublishableAdmin):
     list_display = ("label", "group", "year", "value_display", "unit", "is_target", "featured", "status")
     list_filter = ("group", "year", "is_target", "featured", "status")
-    search_fields = ("label", "note")
+    search_fields = ("label", "note", "source_note")
 
     @admin.display(description=_("数值"), ordering="value")
     def value_display(self, obj):

@@ -6,6 +6,7 @@ Reference lists (fields of work, enterprise qualifications) are plain models edi
 everything a reader sees is Publishable, so the public views start from `.published()`.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -48,7 +49,12 @@ class PartnerInstitution(SluggedMixin, Publishable):
     slug = models.SlugField(_("网址别名"), max_length=80, unique=True, blank=True)
     kind = models.CharField(_("类型"), max_length=16, choices=PartnerKind.choices)
     city = models.CharField(_("城市"), max_length=50, blank=True)
-    country = models.CharField(_("国家"), max_length=50, default="中国")
+    country = models.CharField(_("国家"), max_length=50, blank=True, default="中国", help_text=_("国际组织留空。"))
+    is_international = models.BooleanField(
+        _("国际组织"), default=False, help_text=_("不属于任何一个国家的国际组织（例如国际协会）；总部所在国填在“总部所在地”。")
+    )
+    headquarters = models.CharField(_("总部所在地"), max_length=50, blank=True)
+    distinction = models.CharField(_("突出之处"), max_length=200, blank=True, help_text=_("例如：广西第一所……"))
     description = models.TextField(_("介绍"), blank=True)
     member_count = models.PositiveIntegerField(_("会员数"), null=True, blank=True, help_text=_("协会组织填写。"))
     member_country_count = models.PositiveIntegerField(_("会员所在国家数"), null=True, blank=True, help_text=_("协会组织填写。"))
@@ -66,8 +72,18 @@ class PartnerInstitution(SluggedMixin, Publishable):
     def get_absolute_url(self):
         return reverse("innovation:partner-detail", kwargs={"slug": self.slug})
 
+    def clean(self):
+        super().clean()
+        if self.is_international and self.country:
+            raise ValidationError({"country": _("国际组织不属于某个国家：国家留空，总部所在国填在“总部所在地”。")})
+
     @property
     def location(self) -> str:
+        if self.is_international:
+            parts = [str(_("国际组织"))]
+            if self.headquarters:
+                parts.append(_("总部：%(place)s") % {"place": self.headquarters})
+            return " · ".join(parts)
         return " · ".join(part for part in (self.country, self.city) if part)
 
 
@@ -275,13 +291,19 @@ class Cooperation(SluggedMixin, PreciseDateMixin, Publishable):
     scope = models.CharField(_("范围"), max_length=16, choices=CooperationScope.choices, default=CooperationScope.INTERNATIONAL)
     partners = models.ManyToManyField(PartnerInstitution, verbose_name=_("合作各方"), blank=True, related_name="cooperations")
     partner_note = models.CharField(
-        _("合作方补充"), max_length=200, blank=True, help_text=_("原文提到但未列名的合作方，例如：另有若干未列名的合作单位。")
+        _("合作方补充"),
+        max_length=200,
+        blank=True,
+        help_text=_("公开显示：来源提到但未列名的合作方，例如：另有两所高校未公布名称。"),
     )
     tech_fields = models.ManyToManyField(TechField, verbose_name=_("合作领域"), blank=True, related_name="cooperations")
     agreement = models.TextField(_("合作内容"), blank=True)
     state = models.CharField(_("进展"), max_length=16, choices=CooperationState.choices, blank=True)
     distinction = models.CharField(_("突出之处"), max_length=200, blank=True, help_text=_("例如：全省首家"))
     description = models.TextField(_("说明"), blank=True)
+    source_note = models.TextField(
+        _("来源说明（仅工作人员可见）"), blank=True, help_text=_("来源的原话、缺漏和核对情况；不在网站上显示。")
+    )
     ordering = models.PositiveIntegerField(_("排序"), default=0)
 
     class Meta:
@@ -296,10 +318,11 @@ class Cooperation(SluggedMixin, PreciseDateMixin, Publishable):
         return reverse("innovation:cooperation-list") + f"#{self.slug}"
 
     def countries(self) -> list[str]:
-        """The partners' countries, in partner order; reads `partners.all()` (prefetchable)."""
+        """The partners' countries, in partner order; reads `partners.all()` (prefetchable).
+        An international organisation has no country (its headquarters is not a partner country)."""
         seen = []
         for partner in self.partners.all():
-            if partner.country and partner.country not in seen:
+            if partner.country and not partner.is_international and partner.country not in seen:
                 seen.append(partner.country)
         return seen
 
@@ -319,7 +342,10 @@ class InnovationFigure(Publishable):
     unit = models.CharField(_("单位"), max_length=20, help_text=_("例如：家、个、项"))
     year = models.PositiveSmallIntegerField(_("年份"))
     is_target = models.BooleanField(_("目标值"), default=False, help_text=_("尚未完成的计划数（例如“年内将完成”）。"))
-    note = models.CharField(_("备注"), max_length=300, blank=True)
+    note = models.CharField(_("备注"), max_length=300, blank=True, help_text=_("公开显示，写给读者的说明。"))
+    source_note = models.TextField(
+        _("来源说明（仅工作人员可见）"), blank=True, help_text=_("来源的原话、缺漏和核对情况；不在网站上显示。")
+    )
     featured = models.BooleanField(_("首页展示"), default=False)
     ordering = models.PositiveIntegerField(_("排序"), default=0)
 

@@ -35,6 +35,7 @@ section_nav = SectionNav(
             _("创新平台"),
             "innovation:platform-list",
             _("园区与高校、科研院所和企业共建的研究院、研发中心、实验室、孵化器与创新创业园。"),
+            quick_order=40,
         ),
         NavItem(
             _("合作机构"), "innovation:partner-list", _("与园区共建平台、开展合作的高校、科研院所、企业、政府机构与协会组织。")

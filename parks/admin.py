@@ -14,7 +14,7 @@ class ProfileItemInline(ChildRowsInline):
 
 class AreaInline(ChildRowsInline):
     model = Area
-    fields = ("name", "role", "date", "date_precision", "photo", "ordering", "status")
+    fields = ("name", "role", "date", "date_precision", "date_label", "photo", "ordering", "status")
     autocomplete_fields = ("photo",)
 
 
@@ -105,12 +105,12 @@ class MetricAdmin(HistoryAdmin):
 class IndicatorAdmin(PublishableAdmin):
     list_display = ("metric", "year", "period", "value_display", "unit", "yoy_display", "scope_note", "featured", "status")
     list_filter = ("metric__category", "year", "status", "featured", "metric")
-    search_fields = ("metric__name", "scope_note", "note")
+    search_fields = ("metric__name", "scope_note", "note", "source_note")
     list_select_related = ("metric", "park")
     autocomplete_fields = ("park", "metric")
     fieldsets = (
         (None, {"fields": ("park", "metric", "year", ("as_of", "as_of_precision"), "value", "yoy_change")}),
-        (_("说明"), {"fields": ("scope_note", "note", "featured")}),
+        (_("说明"), {"fields": ("scope_note", "note", "source_note", "featured")}),
         (_("发布"), {"fields": ("status", "published_at", "created_at", "updated_at")}),
     )
 

@@ -14,7 +14,7 @@ SLOT_WIDTH = 72  # horizontal room per bar, so value labels such as "1872.45" do
 MAX_BAR_WIDTH = 56
 PLOT_HEIGHT = 160
 MARGIN_TOP = 24  # room for the value above the tallest bar
-MARGIN_BOTTOM = 28  # room for the period label under the axis
+MARGIN_BOTTOM = 44  # room for the period label (and a second line, such as 截至11月) under the axis
 MARGIN_X = 12
 WIDE_WIDTH = 640  # wider charts keep their size and scroll sideways instead of shrinking unreadably
 
@@ -25,6 +25,7 @@ class Point:
     value: Decimal
     value_text: str  # the value as the reader sees it, e.g. "1829.84"
     description: str = ""  # the full sentence for assistive technology
+    sublabel: str = ""  # a second line under the label, e.g. "截至11月" for a value short of a full year
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class BarChart:
     height: int
     axis_y: str
     label_y: str
+    sublabel_y: str
     bars: tuple[Bar, ...]
 
     @property
@@ -92,5 +94,6 @@ def bar_chart(points: Sequence[Point]) -> BarChart:
         height=height,
         axis_y=_n(axis_y),
         label_y=_n(MARGIN_TOP + PLOT_HEIGHT + 20),
+        sublabel_y=_n(MARGIN_TOP + PLOT_HEIGHT + 36),
         bars=tuple(bars),
     )

@@ -53,15 +53,25 @@ def published_metrics(request):
 
 
 class IndicatorFilter(django_filters.FilterSet):
+    """Metric and category narrow the rows; the year only picks which year the table shows (the
+    latest with data when none is chosen: IndicatorListView), since the charts beside it show
+    every year of the same metrics. There is no "all years" choice: a table holds one year."""
+
     metric = SlugChoiceFilter(label=_("指标"), queryset=published_metrics)
     category = django_filters.ChoiceFilter(label=_("类别"), field_name="metric__category", choices=MetricCategory.choices)
     year = YearChoiceFilter(
-        label=_("年份"), years=lambda: distinct_values(Indicator.objects.published(), "year", descending=True)
+        label=_("年份"),
+        years=lambda: distinct_values(Indicator.objects.published(), "year", descending=True),
+        method="choose_year",
+        empty_label=None,
     )
 
     class Meta:
         model = Indicator
-        fields = ["metric", "category", "year"]
+        fields = ["year", "category", "metric"]
+
+    def choose_year(self, queryset, name, value):
+        return queryset  # read by the view from the form's cleaned data, not a narrowing of the rows
 
 
 class IndustryFilter(TextSearchFilterSet):

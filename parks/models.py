@@ -82,6 +82,7 @@ class ProfileItemKind(models.TextChoices):
     MISSION = "mission", _("使命定位")
     MANAGEMENT = "management", _("管理模式")
     OPPORTUNITY = "opportunity", _("发展机遇")
+    REGIONAL_ROLE = "regional_role", _("区域地位与带动作用")
 
 
 class ProfileItem(models.Model):
@@ -111,10 +112,19 @@ class Area(SluggedMixin, PreciseDateMixin, Publishable):
 
     park = models.ForeignKey(Park, on_delete=models.CASCADE, related_name="areas", verbose_name=_("园区"))
     date = models.DateField(
-        _("纳入日期"), null=True, blank=True, help_text=_("片区进驻或合并的时间；只知道年份时填该年1月1日，并把精度设为“年”。")
+        _("日期"),
+        null=True,
+        blank=True,
+        help_text=_("片区设立、进驻或合并的时间；只知道年份时填该年1月1日，并把精度设为“年”。"),
     )
     name = models.CharField(_("名称"), max_length=100)
     slug = models.SlugField(_("网址别名"), max_length=80, unique=True, blank=True)
+    date_label = models.CharField(
+        _("日期含义"),
+        max_length=20,
+        blank=True,
+        help_text=_("日期标志的事，显示在日期之后，例如：设立、起进驻、合并。留空则只显示日期。"),
+    )
     role = models.CharField(_("定位"), max_length=100, blank=True, help_text=_("例如：原核心区、进驻片区、合并新区"))
     description = models.TextField(_("介绍"), blank=True)
     photo = models.ForeignKey(Photo, verbose_name=_("图片"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -279,7 +289,10 @@ class Indicator(Publishable):
         help_text=_("例如 5.2 表示同比增长 5.2%，-3 表示下降 3%。"),
     )
     scope_note = models.CharField(_("统计口径"), max_length=200, blank=True, help_text=_("例如：全区口径、规模以上工业口径"))
-    note = models.CharField(_("备注"), max_length=300, blank=True)
+    note = models.CharField(_("备注"), max_length=300, blank=True, help_text=_("公开显示，写给读者的说明。"))
+    source_note = models.TextField(
+        _("来源说明（仅工作人员可见）"), blank=True, help_text=_("来源的原话、缺漏和核对情况；不在网站上显示。")
+    )
     featured = models.BooleanField(_("首页展示"), default=False)
 
     objects = IndicatorQuerySet.as_manager()

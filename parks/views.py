@@ -2,8 +2,6 @@
 portal's generic views) and carries the joins and prefetches its template needs, so each page
 runs the same number of queries however many rows it shows."""
 
-from dataclasses import dataclass, field
-
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,7 +12,8 @@ from portal.models import SiteSettings
 from portal.registry import registry
 
 from .filters import AreaFilter, HonourFilter, IndicatorFilter, IndustryFilter, MilestoneFilter
-from .models import Area, Honour, Indicator, Industry, Metric, MetricCategory, Milestone, Park
+from .indicators import IndicatorTable, csv_response, json_response, series_by_theme
+from .models import Area, Honour, Indicator, Industry, MetricCategory, Milestone, Park
 from .registrations import park_organization
 
 LATEST_MILESTONE_COUNT = 5
@@ -104,48 +103,62 @@ class HonourListView(PublishedListView):
     filterset_class = HonourFilter
 
 
-@dataclass
-class MetricSeries:
-    """One park's values of one metric, by year: a table and a chart on the indicators page."""
-
-    park: Park
-    metric: Metric
-    rows: list[Indicator] = field(default_factory=list)
-
-    @property
-    def key(self) -> str:
-        return f"{self.metric.slug}-{self.park.pk}"
-
-
-def metric_series(indicators) -> list[MetricSeries]:
-    """Group indicators (ordered by metric, then year) into series, keeping that order."""
-    series: dict[tuple[int, int], MetricSeries] = {}
-    for indicator in indicators:
-        key = (indicator.metric_id, indicator.park_id)
-        if key not in series:
-            series[key] = MetricSeries(park=indicator.park, metric=indicator.metric)
-        series[key].rows.append(indicator)
-    return list(series.values())
+DOWNLOAD_FORMATS = ("csv", "json")
 
 
 class IndicatorListView(PublishedListView):
-    """Indicators grouped per metric; the page is a page of metrics, each with all its years.
+    """A year's indicators as one table grouped by theme, each metric's years as a chart, and the
+    table as CSV or JSON (?format=csv|json, with the same filters).
 
-    The filtered indicators are read in one query and grouped in Python: a metric never splits
-    across two pages, and the query count does not grow with the number of metrics or years.
+    The filtered indicators of every year are read in one query and arranged in Python
+    (parks.indicators): the table takes the chosen year's rows (the latest year with data unless
+    one is chosen), the charts every year. Nothing is paged and nothing needs to be: the zone
+    publishes a few dozen metrics, so a year's table is a few dozen rows and all years together
+    a few hundred; the query count stays the same however many there are.
     """
 
     model = Indicator
     filterset_class = IndicatorFilter
-    paginate_by = 8
-    context_object_name = "series_list"
+    paginate_by = None  # a year's table is never split across pages
     select_related = ("metric", "park")
 
-    def paginate_queryset(self, queryset, page_size):
-        return super().paginate_queryset(metric_series(queryset), page_size)
+    def get_context_data(self, **kwargs):
+        indicators = list(kwargs.pop("object_list", self.object_list))
+        form = self.filterset.form
+        chosen = form.cleaned_data.get("year") if self.filterset.is_valid() else None
+        year = int(chosen) if chosen else max((row.year for row in indicators), default=None)
+        self.table = IndicatorTable.for_year(indicators, year)
+        context = super().get_context_data(object_list=[row.indicator for row in self.table.rows], **kwargs)
+        if year is not None and not chosen:  # show the year the table defaulted to as chosen
+            if form.is_bound:
+                form.data = form.data.copy()
+                form.data["year"] = str(year)
+            else:
+                form.initial["year"] = year
+        context["table"] = self.table
+        context["series_themes"] = series_by_theme(indicators)
+        context["rankings"] = Indicator.objects.published().rankings().latest_year().select_related("metric", "park")
+        return context
+
+    def render_to_response(self, context, **response_kwargs):
+        kind = self.request.GET.get("format")
+        if kind not in DOWNLOAD_FORMATS:
+            return super().render_to_response(context, **response_kwargs)
+        table = self.table
+        chosen = self.filterset.form.cleaned_data if self.filterset.is_valid() else {}
+        filters = {key: getattr(value, "slug", value) for key, value in chosen.items() if value}  # a metric by its slug
+        filters["year"] = table.year
+        suffix = "".join(f"-{filters[key]}" for key in ("category", "metric") if key in filters)
+        ascii_name = f"indicators-{table.year or 'none'}{suffix}"
+        title = _("%(zone)s主要经济指标") % {"zone": SiteSettings.for_request(self.request).zone_name}
+        name = f"{title}-{table.year or ''}{suffix}"
+        if kind == "csv":
+            return csv_response(table, ascii_name, name)
+        return json_response(table, ascii_name, name, title=title, filters=filters)
 
     def get_structured_data(self, context):
-        """The whole table (not this page of it) as a schema.org Dataset: its metrics and years."""
+        """Every year of every metric (not only this year's table) as a schema.org Dataset, with the
+        latest year's table as its CSV and JSON downloads."""
         request = self.request
         rows = Indicator.objects.published().order_by("metric__ordering", "metric_id", "year")
         rows = list(rows.values_list("metric__name", "year").distinct())
@@ -161,13 +174,15 @@ class IndicatorListView(PublishedListView):
             "temporalCoverage": str(years[0]) if len(years) == 1 else f"{years[0]}/{years[-1]}",
             "variableMeasured": list(dict.fromkeys(name for name, _year in rows)),
             "creator": metadata.zone_organization(request),
+            "distribution": [
+                {
+                    "@type": "DataDownload",
+                    "encodingFormat": content_type,
+                    "contentUrl": metadata.absolute(request, reverse("parks:indicator-list") + f"?format={kind}"),
+                }
+                for kind, content_type in (("csv", "text/csv"), ("json", "application/json"))
+            ],
             "isAccessibleForFree": True,
             "inLanguage": metadata.CONTENT_LANGUAGE,
         }
         return [metadata.compact(node)]
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["rankings"] = Indicator.objects.published().rankings().latest_year().select_related("metric", "park")
-        context["multiple_parks"] = len({series.park.pk for series in context["series_list"]}) > 1
-        return context

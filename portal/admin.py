@@ -1,11 +1,12 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .admin_base import HistoryAdmin, PublishableAdmin, ReferenceTermAdmin, photo_thumbnail
+from .admin_base import ChildRowsInline, HistoryAdmin, PreciseDateColumn, PublishableAdmin, ReferenceTermAdmin, photo_thumbnail
 from .images import read_embedded_metadata
-from .models import Article, ArticleSection, Photo, PhotoTag, SearchEntry, SiteSettings, User
+from .models import Article, ArticleSection, FriendlyLink, Photo, PhotoTag, SearchEntry, SiteSettings, User
 
 admin.site.site_header = _("门户内容管理")
 admin.site.site_title = _("门户内容管理")
@@ -17,11 +18,26 @@ class UserAdmin(DjangoUserAdmin):
     pass
 
 
+class FriendlyLinkInline(ChildRowsInline):
+    model = FriendlyLink
+    show_change_link = False
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
 @admin.register(SiteSettings)
 class SiteSettingsAdmin(HistoryAdmin):
     list_display = ("portal_name", "zone_name", "icp_number", "site_code")
     list_filter = ()
     search_fields = ("portal_name", "zone_name")
+    inlines = [FriendlyLinkInline]
+    fieldsets = (
+        (None, {"fields": ("portal_name", "zone_name", "tagline", "description", "notice_column")}),
+        (
+            _("主办与联系（填写后显示在页脚）"),
+            {"fields": ("host_organisation", "operator_organisation", "address", "phone", "email", "office_hours")},
+        ),
+        (_("备案信息"), {"fields": ("icp_number", "public_security_number", "site_code", "copyright")}),
+    )
 
     def has_add_permission(self, request):
         return not SiteSettings.objects.exists()
@@ -99,15 +115,19 @@ class ArticleSectionInline(admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(PublishableAdmin):
-    list_display = ("title", "column", "author", "status", "published_at")
-    list_filter = ("status", "column")
+class ArticleAdmin(PreciseDateColumn, PublishableAdmin):
+    list_display = ("title", "column", "author", "date_shown", "status", "published_at")
+    list_filter = ("status", "column", "source")
     search_fields = ("title", "subtitle", "author", "lead", "sections__body")
     inlines = [ArticleSectionInline]
     filter_horizontal = ("photos",)
     fieldsets = (
         (None, {"fields": ("column", "title", "subtitle", "author", "summary", "lead", "photos")}),
-        (_("发布"), {"fields": ("status", "published_at", "slug", "created_at", "updated_at")}),
+        (_("原文出处"), {"fields": ("source", "issue", "date", "date_precision")}),
+        (
+            _("发布（本站上线时间，不作为原文日期显示）"),
+            {"fields": ("status", "published_at", "slug", "created_at", "updated_at")},
+        ),
     )
 
 

@@ -1,18 +1,55 @@
 """Admin building blocks every section's admin uses: history, publishing, thumbnails."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import quote, unquote
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
+from reversion.models import Version
 
 from .publishing import Status
+from .revisions import version_changes
 
 
 class HistoryAdmin(VersionAdmin):
     """Every content admin: revision history with restore, and recovery of deleted rows."""
 
     history_latest_first = True
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        """The revert form shows, field by field, what restoring this version changes
+        (templates/reversion/revision_form.html); saving it says 已恢复 and lists the fields."""
+        version = get_object_or_404(Version, pk=version_id, object_id=unquote(object_id))
+        current = self.get_object(request, unquote(object_id))
+        changes = version_changes(current, version) if current is not None else []
+        request._portal_revert = (version, changes)
+        context = {"version_changes": changes, "version_saved_at": self._saved_at(version), **(extra_context or {})}
+        return super().revision_view(request, object_id, version_id, context)
+
+    @staticmethod
+    def _saved_at(version) -> str:
+        return date_format(timezone.localtime(version.revision.date_created), "Y年n月j日 H:i")
+
+    def response_change(self, request, obj):
+        reverting = getattr(request, "_portal_revert", None)
+        if reverting is None:
+            return super().response_change(request, obj)
+        version, changes = reverting
+        if changes:
+            fields = "、".join(change.label for change in changes)
+            message = _("已恢复“%(obj)s”到 %(date)s 保存的版本。恢复的字段：%(fields)s。")
+        else:
+            fields = ""
+            message = _("已恢复“%(obj)s”到 %(date)s 保存的版本（各字段与恢复前相同）。")
+        self.message_user(request, message % {"obj": obj, "date": self._saved_at(version), "fields": fields}, messages.SUCCESS)
+        opts = obj._meta
+        return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[quote(obj.pk)]))
 
 
 def set_status_action(status, *, description, name: str | None = None):

@@ -15,8 +15,8 @@ class PortalConfig(AppConfig):
         registry.register_nav(NavItem(_("文章"), "portal:article-list", _("园区专题报道与动态文章。"), top_order=80))
         photos_description = _("园区图片：按栏目和标签浏览，附图片说明与摄影者。")
         registry.register_nav(NavItem(_("图片"), "portal:photo-list", photos_description, top_order=90))
-        registry.register_home_block(home.featured_photos)
-        registry.register_home_block(home.latest_articles)
+        for block in (home.lead, home.quick_links, home.news, home.featured_photos):
+            registry.register_home_block(block)
         registry.register_search(SearchSource(Article, _("文章"), search.article_document, ("sections",), order=10))
         registry.register_search(SearchSource(Photo, _("图片"), search.photo_document, ("tags",), order=90))
         # The index follows every save, delete and link of what it reads (see portal.search).

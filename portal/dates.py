@@ -75,6 +75,11 @@ class PreciseDateMixin(models.Model):
     def date_display(self) -> str:
         return format_precise_date(self.date, self.date_precision)
 
+    @property
+    def date_iso(self) -> str:
+        """What is known of the date in ISO 8601 (for <time datetime> and schema.org)."""
+        return iso_precise_date(self.date, self.date_precision)
+
     def clean(self):
         super().clean()
         self.date = normalise_precise_date(self.date, self.date_precision)

@@ -4,13 +4,19 @@ Sections (parks, talent, innovation) build on `Photo`, `Publishable`, `PreciseDa
 `SluggedMixin`; nothing here imports a section.
 """
 
+import json
+
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.storage import default_storage
 from django.db import models
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import JSONObject
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from .dates import PreciseDateMixin
 from .images import RENDITIONS, build_renditions, validate_image_file
 from .publishing import Publishable, PublishableQuerySet
 from .slugs import SluggedMixin
@@ -24,6 +30,18 @@ class User(AbstractUser):
         verbose_name_plural = _("用户")
 
 
+class JSONArrayAgg(models.Aggregate):
+    """The aggregated JSON objects as one JSON array, as text (SQLite's json_group_array,
+    PostgreSQL's json_agg): lets a row bring its few children in its own query."""
+
+    function = "JSON_GROUP_ARRAY"
+    output_field = models.TextField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        template = "%(function)s(%(distinct)s%(expressions)s)::text"
+        return self.as_sql(compiler, connection, function="JSON_AGG", template=template, **extra_context)
+
+
 class SiteSettings(models.Model):
     """Editable names and footer facts, so no tenant's name is typed into a template."""
 
@@ -31,11 +49,28 @@ class SiteSettings(models.Model):
     zone_name = models.CharField(_("园区名称"), max_length=100, default="高新技术产业开发区")
     tagline = models.CharField(_("标语"), max_length=200, blank=True)
     description = models.TextField(_("简介"), blank=True, help_text=_("用于搜索引擎摘要和首页。"))
+    host_organisation = models.CharField(_("主办单位"), max_length=100, blank=True)
+    operator_organisation = models.CharField(_("承办单位"), max_length=100, blank=True)
     address = models.CharField(_("地址"), max_length=200, blank=True)
     phone = models.CharField(_("电话"), max_length=50, blank=True)
     email = models.EmailField(_("电子邮箱"), blank=True)
+    office_hours = models.CharField(
+        _("办公时间"), max_length=100, blank=True, help_text=_("例如：工作日 8:00—12:00，14:30—17:30")
+    )
+    notice_column = models.CharField(
+        _("通知公告栏目"),
+        max_length=50,
+        blank=True,
+        default="通知公告",
+        help_text=_("栏目为此名称的文章在首页“通知公告”中列出，不计入“要闻”。"),
+    )
     icp_number = models.CharField(_("ICP备案号"), max_length=100, blank=True)
-    public_security_number = models.CharField(_("公安备案号"), max_length=100, blank=True)
+    public_security_number = models.CharField(
+        _("公安机关备案号"),
+        max_length=100,
+        blank=True,
+        help_text=_("例如：桂公网安备 45020202000000号；页脚链接到全国互联网安全管理服务平台。"),
+    )
     site_code = models.CharField(_("网站标识码"), max_length=50, blank=True)
     copyright = models.CharField(_("版权声明"), max_length=200, blank=True)
 
@@ -50,9 +85,37 @@ class SiteSettings(models.Model):
         self.pk = 1  # a singleton: there is one row of site settings
         super().save(*args, **kwargs)
 
+    @property
+    def public_security_url(self) -> str:
+        """The record's page on beian.gov.cn, which is addressed by the record number's digits."""
+        digits = "".join(char for char in self.public_security_number if char.isdigit())
+        return f"https://beian.gov.cn/portal/registerSystemInfo?recordcode={digits}" if digits else ""
+
+    @property
+    def has_contact(self) -> bool:
+        return bool(self.host_organisation or self.address or self.phone or self.email or self.office_hours)
+
+    @cached_property
+    def friendly_links(self) -> list["FriendlyLink"]:
+        """The 友情链接 in order. `load()` reads them in the settings' own query (every page's footer
+        shows them, and a page's query count should not grow for it); otherwise one query."""
+        if not hasattr(self, "links_json"):
+            return list(self.links.all())
+        links = [FriendlyLink(site=self, **row) for row in json.loads(self.links_json or "[]")]
+        return sorted(links, key=lambda link: (link.ordering, link.pk))
+
     @classmethod
     def load(cls) -> "SiteSettings":
-        settings, _created = cls.objects.get_or_create(pk=1)
+        links = (
+            FriendlyLink.objects.filter(site=OuterRef("pk"))
+            .order_by()
+            .values("site")
+            .annotate(rows=JSONArrayAgg(JSONObject(pk="pk", name="name", url="url", ordering="ordering")))
+            .values("rows")
+        )
+        settings, created = cls.objects.annotate(links_json=Subquery(links)).get_or_create(pk=1)
+        if created:
+            settings.links_json = None  # a new row has no links yet
         return settings
 
     @classmethod
@@ -61,6 +124,23 @@ class SiteSettings(models.Model):
         if not hasattr(request, "_site_settings"):
             request._site_settings = cls.load()
         return request._site_settings
+
+
+class FriendlyLink(models.Model):
+    """One of the footer's 友情链接, in the editors' order."""
+
+    site = models.ForeignKey(SiteSettings, on_delete=models.CASCADE, related_name="links", verbose_name=_("站点设置"))
+    name = models.CharField(_("名称"), max_length=100)
+    url = models.URLField(_("网址"))
+    ordering = models.PositiveIntegerField(_("排序"), default=0)
+
+    class Meta:
+        ordering = ["ordering", "pk"]
+        verbose_name = _("友情链接")
+        verbose_name_plural = _("友情链接")
+
+    def __str__(self):
+        return self.name
 
 
 class PhotoSection(models.TextChoices):
@@ -196,10 +276,18 @@ class Photo(SluggedMixin, Publishable):
         return ", ".join(parts)
 
 
-class Article(SluggedMixin, Publishable):
-    """A feature article: column, headline, subheadline, author, sections and photos."""
+class Article(SluggedMixin, PreciseDateMixin, Publishable):
+    """A feature article: where it came from (source, column, issue), its own date as precisely as
+    known (often unknown: then empty, and no date is shown), headline, author, sections and photos.
 
+    `published_at` only schedules the article on this portal; it is never shown as its date."""
+
+    source = models.CharField(_("来源（刊物）"), max_length=100, blank=True, help_text=_("刊登原文的报刊或网站；不知道就留空。"))
     column = models.CharField(_("栏目"), max_length=50, blank=True, help_text=_("例如：园区动态、专题报道"))
+    issue = models.CharField(_("期号"), max_length=50, blank=True, help_text=_("例如：2018年第1期；不知道就留空。"))
+    date = models.DateField(
+        _("原文日期"), null=True, blank=True, help_text=_("原文发表的日期，按已知的精度填写；不知道就留空，页面上不显示日期。")
+    )
     title = models.CharField(_("标题"), max_length=200)
     subtitle = models.CharField(_("副标题"), max_length=200, blank=True)
     slug = models.SlugField(_("网址别名"), max_length=120, unique=True, blank=True)
@@ -218,6 +306,12 @@ class Article(SluggedMixin, Publishable):
 
     def get_absolute_url(self):
         return reverse("portal:article-detail", kwargs={"slug": self.slug})
+
+    @property
+    def origin_display(self) -> str:
+        """Where the article came from, as known: "《某刊》2018年第1期 · 园区巡礼"."""
+        source = f"《{self.source}》" if self.source else ""
+        return " · ".join(part for part in (f"{source}{self.issue}", self.column) if part)
 
 
 class ArticleSection(models.Model):

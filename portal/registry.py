@@ -19,12 +19,14 @@ class NavItem:
     """A page of the site: its name (the link text, and the <title>, breadcrumb and <h1> of a list
     page), its URL name and what it offers (the page's meta description). In a SectionNav,
     `top_order` also puts it in the site's top navigation (sorted by that number); the
-    section's own row lists every item in the given order."""
+    section's own row lists every item in the given order. `quick_order` puts it among the home
+    page's quick entries (the services people come for), sorted by that number."""
 
     label: str
     url_name: str
     description: str = ""
     top_order: int | None = None
+    quick_order: int | None = None
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,7 @@ class SearchSource:
 @dataclass
 class Registry:
     nav: list[NavItem] = field(default_factory=list)
+    quick_links: list[NavItem] = field(default_factory=list)
     home_blocks: list[HomeBlock] = field(default_factory=list)
     search_sources: list[SearchSource] = field(default_factory=list)
     sitemap_models: list = field(default_factory=list)
@@ -105,6 +108,13 @@ class Registry:
         """Put `item` in the top navigation, at its `top_order`."""
         self.nav.append(item)
         self.nav.sort(key=lambda entry: entry.top_order)
+
+    def register_quick_link(self, item: NavItem) -> None:
+        """Put `item` among the home page's quick entries, at its `quick_order`."""
+        if item.quick_order is None:
+            raise ValueError(f"{item.url_name} has no quick_order.")
+        self.quick_links.append(item)
+        self.quick_links.sort(key=lambda entry: entry.quick_order)
 
     def register_home_block(self, block: HomeBlock) -> None:
         self.home_blocks.append(block)
@@ -136,8 +146,9 @@ class Registry:
 
     def register_section(self, registrations) -> None:
         """Everything a section's `registrations` module offers; each name is optional:
-        section_nav, home_blocks, search_sources, sitemap_models, sample_models,
-        sample_after_load, home_structured_data (callables `(request) -> list of schema.org
+        section_nav, quick_links (NavItems with `quick_order` for pages outside the section's
+        row; items of the row with `quick_order` count too), home_blocks, search_sources,
+        sitemap_models, sample_models, sample_after_load, home_structured_data (callables `(request) -> list of schema.org
         nodes` for the home page, e.g. the zone as an organisation). The section is named after
         the module's package (e.g. "parks")."""
         section_nav = getattr(registrations, "section_nav", None)
@@ -146,6 +157,10 @@ class Registry:
             for item in section_nav.items:
                 if item.top_order is not None:
                     self.register_nav(item)
+                if item.quick_order is not None:
+                    self.register_quick_link(item)
+        for item in getattr(registrations, "quick_links", ()):
+            self.register_quick_link(item)
         for block in getattr(registrations, "home_blocks", ()):
             self.register_home_block(block)
         for source in getattr(registrations, "search_sources", ()):

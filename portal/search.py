@@ -410,11 +410,11 @@ def section_counts(entries: models.QuerySet) -> list[dict]:
 
 
 def article_document(article) -> SearchDocument:
-    body = [article.subtitle, article.column, article.author, article.summary, article.lead]
+    body = [article.subtitle, article.source, article.issue, article.column, article.author, article.summary, article.lead]
     for section in article.sections.all():
         body += [section.heading, section.body]
-    published_on = timezone.localdate(article.published_at)
-    return SearchDocument(article.title, body, published_on, format_precise_date(published_on, DatePrecision.DAY))
+    # The article's own date as far as it is known; never `published_at` (when the portal put it online).
+    return SearchDocument(article.title, body, article.date, article.date_display)
 
 
 def photo_document(photo) -> SearchDocument:

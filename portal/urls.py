@@ -19,6 +19,7 @@ portal_patterns = (
         path("articles/<slug:slug>/", views.ArticleDetailView.as_view(), name="article-detail"),
         path("search/", views.SearchView.as_view(), name="search"),
         path("sitemap/", views.SiteMapView.as_view(), name="site-map"),
+        path("care-mode/", views.care_mode_switch, name="care-mode"),
     ],
     "portal",
 )

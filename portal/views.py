@@ -2,16 +2,19 @@
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import HttpResponse, HttpResponsePermanentRedirect
+from django.http import HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 from django.views.static import serve
 
-from . import metadata, search
+from . import care_mode, metadata, search
 from .filters import ArticleFilter, PhotoFilter
 from .generic import PageMetadataMixin, PublishedDetailView, PublishedListView
 from .models import Article, Photo, without_samples
@@ -66,8 +69,8 @@ class ArticleDetailView(PublishedDetailView):
     breadcrumb_parents = ("portal:article-list",)
 
     def get_structured_data(self, context):
-        """The article as schema.org Article. No datePublished: `published_at` is when the portal
-        published it, not when the article first appeared, which the source does not say."""
+        """The article as schema.org Article. datePublished is the article's own date as far as it
+        is known ("2018-01"), else none: `published_at` is when the portal put it online."""
         article, request = self.object, self.request
         url = metadata.canonical_url(request)
         node = {
@@ -76,6 +79,8 @@ class ArticleDetailView(PublishedDetailView):
             "alternativeHeadline": article.subtitle,
             "description": article.summary,
             "articleSection": article.column,
+            "datePublished": article.date_iso,
+            "isPartOf": {"@type": "Periodical", "name": article.source} if article.source else None,
             "author": {"@type": "Person", "name": article.author} if article.author else None,
             "image": metadata.image_object(request, context["lead_photo"]),
             "inLanguage": metadata.CONTENT_LANGUAGE,
@@ -175,6 +180,25 @@ def robots_txt(request):
     sitemap_url = request.build_absolute_uri("/sitemap.xml")
     lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /search/", f"Sitemap: {sitemap_url}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+@csrf_exempt
+@require_POST
+def care_mode_switch(request):
+    """Turn 关怀版 on (mode=on) or off (anything else) and go back to the page the reader was on.
+
+    A POST, so crawlers and link prefetchers never flip it. CSRF-exempt on purpose: the only
+    effect is a display preference in the reader's own browser (a forged request could at most
+    enlarge the text), and a CSRF token in every page's header would set a cookie on every
+    anonymous page view and spoil shared caching. `next` must be a page of this site; anything
+    else (another host, a scheme change, missing) goes home."""
+    target = request.POST.get("next", "")
+    if not target.startswith("/") or not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("portal:home")
+    response = HttpResponseRedirect(target)
+    return care_mode.set_preference(response, on=request.POST.get("mode") == "on")
 
 
 def healthz(request):

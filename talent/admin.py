@@ -53,7 +53,19 @@ class AwardAdmin(PublishableAdmin):
     inlines = [AwardCategoryInline, AwardCycleInline]
     fieldsets = (
         (None, {"fields": ("name", "summary", "description", "organiser")}),
-        (_("评选"), {"fields": ("frequency_years", ("prize_amount", "prize_unit"), "eligibility", "selection_procedure")}),
+        (
+            _("评选"),
+            {
+                "fields": (
+                    "frequency_years",
+                    ("prize_amount", "prize_unit"),
+                    "eligibility",
+                    "nominator_eligibility",
+                    "selection_procedure",
+                )
+            },
+        ),
+        (_("工作人员备注"), {"fields": ("source_note",)}),
         (_("发布"), {"fields": ("status", "published_at", "slug", "ordering", "is_sample", "created_at", "updated_at")}),
     )
 

@@ -5,6 +5,7 @@ import secrets
 from django import forms
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from .models import AwardCategory, Nomination, normalise_name
@@ -24,17 +25,42 @@ def new_form_token() -> str:
     return signing.dumps(secrets.token_urlsafe(16), salt=FORM_TOKEN_SALT)
 
 
+# Shown after the label of every required field; the form's legend explains it.
+REQUIRED_MARK = mark_safe(' <span class="required-mark" aria-hidden="true">*</span>')
+
+
+def text_errors(what: str, *, required: str = "") -> dict:
+    """Plain-Chinese messages for a text field named `what` (Django's own read "确保该值…")."""
+    return {
+        "required": required or _("请填写%(what)s。") % {"what": what},
+        "max_length": _("%(what)s最多 %%(limit_value)d 个字，现在是 %%(show_value)d 个字，请删减。") % {"what": what},
+        "min_length": _("%(what)s至少要写 %%(limit_value)d 个字，现在只有 %%(show_value)d 个字。") % {"what": what},
+    }
+
+
 # The form fields written to a Nomination column of the same name (validated by the model too).
 MODEL_TEXT_FIELDS = ("nominee_name", "nominee_organisation", "statement", "nominator_name", "nominator_email", "nominator_phone")
 
 
 class NominationForm(forms.Form):
-    category = forms.ModelChoiceField(label=_("提名类别"), queryset=AwardCategory.objects.none(), empty_label=None)
-    nominee_name = forms.CharField(label=_("被提名人姓名"), max_length=model_max_length("nominee_name"))
-    nominee_organisation = forms.CharField(label=_("被提名人工作单位"), max_length=model_max_length("nominee_organisation"))
+    category = forms.ModelChoiceField(
+        label=_("提名类别"),
+        queryset=AwardCategory.objects.none(),
+        empty_label=_("请选择"),  # nothing preselected: the nominator chooses the category
+        error_messages={"required": _("请选择提名类别。"), "invalid_choice": _("所选类别不属于本奖项，请重新选择。")},
+    )
+    nominee_name = forms.CharField(
+        label=_("被提名人姓名"), max_length=model_max_length("nominee_name"), error_messages=text_errors(_("被提名人姓名"))
+    )
+    nominee_organisation = forms.CharField(
+        label=_("被提名人工作单位"),
+        max_length=model_max_length("nominee_organisation"),
+        error_messages=text_errors(_("被提名人工作单位")),
+    )
     statement = forms.CharField(
         label=_("推荐理由"),
         max_length=model_max_length("statement"),  # the minimum is the model's validator, checked in _post_clean
+        error_messages=text_errors(_("推荐理由")),
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_("被提名人的主要贡献与成果，20 至 5000 字。"),
     )
@@ -42,17 +68,41 @@ class NominationForm(forms.Form):
         label=_("证明材料（PDF）"),
         validators=[validate_pdf],
         help_text=_("一个 PDF 文件，不超过 10 MB。"),
+        error_messages={
+            "required": _("请选择证明材料（PDF 文件）。"),
+            "empty": _("所选文件是空的，请重新选择。"),
+            "invalid": _("文件没有上传成功，请重新选择。"),
+            "missing": _("文件没有上传成功，请重新选择。"),
+            "max_length": _("文件名太长（最多 %(max)d 个字符，现在是 %(length)d 个），请改短文件名后重新选择。"),
+        },
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
     )
-    nominator_name = forms.CharField(label=_("提名人姓名"), max_length=model_max_length("nominator_name"))
+    nominator_name = forms.CharField(
+        label=_("提名人姓名"), max_length=model_max_length("nominator_name"), error_messages=text_errors(_("提名人姓名"))
+    )
     nominator_email = forms.EmailField(
         label=_("提名人电子邮箱"),
         max_length=model_max_length("nominator_email"),
+        error_messages={
+            **text_errors(_("提名人电子邮箱")),
+            "invalid": _("电子邮箱地址的格式不对，请检查，例如：name@example.com。"),
+        },
         help_text=_("受理编号和审核进展将发到这个邮箱。"),
     )
-    nominator_phone = forms.CharField(label=_("提名人电话"), max_length=model_max_length("nominator_phone"), required=False)
-    confirm_eligibility = forms.BooleanField(label=_("我已阅读参评条件，并确认被提名人符合所选类别的条件。"))
-    consent = forms.BooleanField(label=_("我同意主办单位为评选目的处理以上信息，并已征得被提名人同意。"))
+    nominator_phone = forms.CharField(
+        label=_("提名人电话"),
+        max_length=model_max_length("nominator_phone"),
+        required=False,
+        error_messages=text_errors(_("提名人电话")),
+    )
+    confirm_eligibility = forms.BooleanField(
+        label=_("我已阅读参评条件，并确认被提名人符合所选类别的条件。"),
+        error_messages={"required": _("请阅读参评条件后勾选这一项：确认被提名人符合所选类别的条件。")},
+    )
+    consent = forms.BooleanField(
+        label=_("我同意主办单位为评选目的处理以上信息，并已征得被提名人同意。"),
+        error_messages={"required": _("请勾选这一项：同意主办单位处理以上信息，并已征得被提名人同意。")},
+    )
     form_token = forms.CharField(widget=forms.HiddenInput)
 
     def __init__(self, *args, cycle, **kwargs):
@@ -63,6 +113,9 @@ class NominationForm(forms.Form):
         self.fields["nominator_email"].widget.attrs["autocomplete"] = "email"
         self.fields["nominator_name"].widget.attrs["autocomplete"] = "name"
         self.fields["nominator_phone"].widget.attrs["autocomplete"] = "tel"
+        for field in self.fields.values():
+            if field.required and not field.widget.is_hidden:
+                field.label_suffix = REQUIRED_MARK
         if not self.is_bound:
             self.initial.setdefault("form_token", new_form_token())
 
@@ -102,7 +155,14 @@ class NominationForm(forms.Form):
                     # Width folding can lengthen a name (㍿ → 株式会社) past the column.
                     self.add_error("nominee_name", _("被提名人姓名过长。"))
                 else:
-                    self.add_error(name, messages)
+                    self.add_error(name, [self.plain_message(name, message) for message in messages])
+
+    def plain_message(self, name: str, error: ValidationError) -> ValidationError:
+        """The model's error in this form's wording for its code (min_length, max_length…)."""
+        wording = self.fields[name].error_messages.get(error.code) if name in self.fields else None
+        if not wording:
+            return error
+        return ValidationError(wording, code=error.code, params=error.params)
 
 
 class StatusLookupForm(forms.Form):

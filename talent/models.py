@@ -86,7 +86,13 @@ class Award(SluggedMixin, SampleMixin, Publishable):
     prize_amount = models.DecimalField(_("每人奖金"), max_digits=12, decimal_places=2, null=True, blank=True)
     prize_unit = models.CharField(_("奖金单位"), max_length=20, default="万元", help_text=_("例如：万元、元"))
     eligibility = models.TextField(_("参评条件"), blank=True, help_text=_("适用于所有类别的条件；各类别另有条件时在类别中填写。"))
+    nominator_eligibility = models.TextField(
+        _("谁可以提名"), blank=True, help_text=_("哪些单位或个人可以提名，每条一行；显示在奖项页和提名表上。")
+    )
     selection_procedure = models.TextField(_("评选程序"), blank=True, help_text=_("每个步骤一行。"))
+    source_note = models.TextField(
+        _("编辑来源说明"), blank=True, help_text=_("仅工作人员可见：资料出处、原文未载明的内容等，不在公开页面显示。")
+    )
     ordering = models.PositiveIntegerField(_("排序"), default=0)
 
     objects = AwardQuerySet.as_manager()
@@ -126,6 +132,9 @@ class Award(SluggedMixin, SampleMixin, Publishable):
 
     def procedure_steps(self) -> list[str]:
         return [line.strip() for line in self.selection_procedure.splitlines() if line.strip()]
+
+    def nominator_rules(self) -> list[str]:
+        return [line.strip() for line in self.nominator_eligibility.splitlines() if line.strip()]
 
 
 class AwardCategory(SluggedMixin, SampleMixin, models.Model):

@@ -33,14 +33,25 @@ section_nav = SectionNav(
             top_order=30,
         ),
         NavItem(_("历届获奖者"), "talent:laureate-list", _("人才奖项历届获奖者：姓名、工作单位、类别与评语。")),
-        NavItem(_("提名进度查询"), "talent:nomination-status", _("凭受理编号和提名时填写的邮箱查询提名的审核进展。")),
+        NavItem(
+            _("提名进度查询"),
+            "talent:nomination-status",
+            _("凭受理编号和提名时填写的邮箱查询提名的审核进展。"),
+            quick_order=20,
+        ),
         NavItem(
             _("专家服务"),
             "talent:expert-list",
             _("为园区企业提供技术咨询和战略辅导的专家：按领域、职称和单位查找。"),
             top_order=31,
+            quick_order=30,
         ),
     ),
+)
+
+# The home page's quick entry to nominating: the award list, open calls first in its wording.
+quick_links = (
+    NavItem(_("人才奖项申报/提名"), "talent:award-list", _("查看正在接受提名的人才奖项，在线提名候选人。"), quick_order=10),
 )
 
 

@@ -11,6 +11,8 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from portal.dates import format_local_datetime
+
 from .models import AwardCategory, AwardCycle, Nomination, new_reference, normalise_name
 
 REFERENCE_ATTEMPTS = 5
@@ -119,7 +121,11 @@ def _raise_if_duplicate(cycle, category, normalised, email, form_token):
 def _mail_nominator(nomination: Nomination, status_url: str) -> None:
     # The nomination is saved whatever happens to the mail: a failing mail server is logged,
     # never shown to the nominator as an error (the confirmation page has the reference).
-    context = {"nomination": nomination, "status_url": status_url}
+    context = {
+        "nomination": nomination,
+        "status_url": status_url,
+        "closes": format_local_datetime(nomination.cycle.nomination_closes),
+    }
     try:
         send_mail(
             subject=(_("【示例】提名已收到：%(reference)s") if nomination.is_sample else _("提名已收到：%(reference)s"))

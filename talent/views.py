@@ -377,6 +377,10 @@ class ExpertListView(PublishedListView):
         context["programmes"] = ExpertProgramme.objects.published().prefetch_related(
             "partners", "fields", Prefetch("services", queryset=ExpertService.objects.all())
         )
+        # The directory's own count, apart from a programme's announced head count: say how
+        # many of the rows listed are 示例 experts.
+        paginator = context.get("paginator")
+        context["directory_sample_count"] = paginator.object_list.filter(is_sample=True).count() if paginator else 0
         return context
 
 

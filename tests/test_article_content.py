@@ -155,6 +155,27 @@ def test_areas_page(pages, records):
     assert missing_from(text, expected) == []
 
 
+def test_area_dates_say_what_they_mark(pages, records):
+    """The core area dates from the zone's founding (1992年9月); 2005 is when it matured and
+    官塘片区 was entered, 2008 the merger: each date is shown with what it marks."""
+    text = page(pages, "areas")
+    areas = {area["fields"]["name"]: area["fields"] for area in records["parks.area"]}
+    assert (areas["原核心区"]["date"], areas["原核心区"]["date_precision"]) == ("1992-09-01", "month")
+    assert "1992年9月</time>设立" in text and "2005年</time>起进驻" in text and "2008年</time>合并" in text
+    assert "2005年起，原核心区开发基本成熟" in text  # the maturing stays, as what it is
+    milestones = {m["fields"]["title"]: (m["fields"]["date"], m["fields"]["date_precision"]) for m in records["parks.milestone"]}
+    assert milestones["经广西壮族自治区政府批准成立"] == ("1992-09-01", "month")
+    assert milestones["经国务院批准升级为国家高新区"] == ("2010-09-01", "month")
+    assert milestones["与柳东新区合并"] == ("2008-01-01", "year")
+
+
+def test_regional_role_has_its_place_on_the_profile(pages, records):
+    text = page(pages, "park")
+    assert "区域地位与带动作用" in text
+    assert "在我国西南少数民族地区发挥强有力的经济科技辐射带动作用" in text
+    assert "广西中部经济升级的发动机和创新创业领头羊" in text
+
+
 def test_history_page(pages, records):
     text = page(pages, "milestones")
     expected = []

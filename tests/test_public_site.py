@@ -149,3 +149,30 @@ def test_a_list_page_names_itself_once_in_title_breadcrumb_and_heading(client, u
     home = nav.items[0]
     if home.url_name != url_name:
         assert f'<li><a href="{reverse(home.url_name)}">{home.label}</a></li><li aria-current="page">{name}</li>' in content
+
+
+def source_notes() -> dict[str, str]:
+    """{model label pk: text} of every loaded staff-only source note (来源说明), whatever the app."""
+    from django.apps import apps
+
+    notes = {}
+    for model in apps.get_models():
+        if any(field.name == "source_note" for field in model._meta.get_fields()):
+            for pk, text in model.objects.exclude(source_note="").values_list("pk", "source_note"):
+                notes[f"{model._meta.label} {pk}"] = text
+    return notes
+
+
+def test_no_public_page_shows_the_editors_source_notes(client, article_content):
+    pages = {}
+    crawl(client, pages=pages)
+    notes = source_notes()
+    assert "parks.Indicator" in " ".join(notes) and "innovation.InnovationFigure" in " ".join(notes)
+    shown = {key: url for key, text in notes.items() for url, page in pages.items() if text in page}
+    assert shown == {}
+    # Section pages speak to the reader, not about the source ("原文为…"); the shell's photo
+    # placeholders and the article page are checked where they are made.
+    sections = ("/parks/", "/innovation/", "/talent/")
+    quoting_the_source = sorted(url for url, page in pages.items() if url.startswith(sections) and "原文" in page)
+    assert quoting_the_source == []
+    assert any(url.startswith("/parks/indicators/") for url in pages)

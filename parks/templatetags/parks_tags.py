@@ -1,4 +1,4 @@
-"""Template helpers of the park section: the per-metric bar chart."""
+"""Template helpers of the park section: the per-metric bar chart, ranks as ranks."""
 
 from django import template
 from django.utils.translation import gettext as _
@@ -6,8 +6,15 @@ from django.utils.translation import gettext as _
 from portal.templatetags.portal_tags import figure, signed_percent
 
 from ..charts import Point, bar_chart
+from ..indicators import rank_text
 
 register = template.Library()
+
+
+@register.filter
+def rank(indicator) -> str:
+    """A ranking indicator as a rank: "第45位 / 156"."""
+    return rank_text(indicator)
 
 
 def _describe(indicator) -> str:
@@ -21,7 +28,13 @@ def _describe(indicator) -> str:
 def indicator_chart(series, chart_id):
     """A bar per indicator of `series` (a MetricSeries), each with its value written beside it."""
     points = [
-        Point(label=str(row.year), value=row.value, value_text=figure(row.value), description=_describe(row))
+        Point(
+            label=str(row.year),
+            value=row.value,
+            value_text=figure(row.value),
+            description=_describe(row),
+            sublabel=_("截至%(month)s月") % {"month": row.as_of.month} if row.as_of else "",
+        )
         for row in series.rows
     ]
     return {"chart": bar_chart(points), "series": series, "chart_id": chart_id}

@@ -17,6 +17,7 @@ SCREENSHOT_DIR = Path(__file__).resolve().parents[2] / "test-artifacts" / "scree
 
 VIEWPORTS = {
     "desktop": {"viewport": {"width": 1366, "height": 768}},
+    "laptop": {"viewport": {"width": 1366, "height": 900}},
     "mobile": {
         "viewport": {"width": 390, "height": 844},
         "is_mobile": True,

@@ -119,3 +119,62 @@ def test_talent_page_with_sample_content(live_server, article_and_sample_content
     if not page.locator("main", has_text="示例").first.is_visible():
         found.append("sample content is not badged 示例")
     assert not found, f"{name} page at {viewport} size:\n" + "\n".join(found)
+
+
+def test_the_indicator_table_scrolls_in_its_box_on_a_phone(live_server, article_content, open_page):
+    """At 390×844 the page does not scroll sideways; the table's box does, and the metric's name
+    (the first column) stays in view while it does."""
+    page, _problems = open_page("mobile")
+    page.goto(live_server.url + reverse("parks:indicator-list"), wait_until="load")
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.evaluate("window.innerWidth")
+    box = page.locator(".indicator-year .table-wrap")
+    assert box.get_attribute("role") == "region" and box.get_attribute("tabindex") == "0"
+    assert box.evaluate("el => el.scrollWidth > el.clientWidth"), "the table fits: nothing to scroll"
+    assert page.get_by_text("左右滑动查看更多").is_visible()
+    name = box.locator("tbody th[scope=row]").first
+    before = name.bounding_box()["x"]
+    box.evaluate("el => { el.scrollLeft = el.scrollWidth; }")
+    assert box.evaluate("el => el.scrollLeft") > 0
+    assert abs(name.bounding_box()["x"] - before) < 1, "the first column scrolled away"
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.evaluate("window.innerWidth")
+    save_screenshot(page, "indicators-mobile-scrolled")
+
+
+def check_home_frame(page):
+    """The home page's frame as a reader sees it: the lead photo with its caption (and, for a
+    placeholder, the note saying so), the quick entries, 要闻 beside 通知公告, and the footer."""
+    found = []
+    lead = page.locator(".hero figure")
+    if not lead.is_visible() or not lead.locator("figcaption").inner_text().strip():
+        found.append("the lead photo or its caption is not visible")
+    if Photo.objects.published().filter(featured=True).first().is_placeholder:
+        if not page.locator(".hero__placeholder-note").is_visible():
+            found.append("the placeholder lead photo does not say it is one")
+    links = page.locator(".quick-links__item")
+    if links.count() != 4 or not all(links.nth(i).is_visible() for i in range(links.count())):
+        found.append(f"{links.count()} quick entries visible, 4 expected")
+    for selector in (".home-block--articles", ".home-block--notices", ".site-footer"):
+        if not page.locator(selector).first.is_visible():
+            found.append(f"{selector} is not visible")
+    return found
+
+
+@pytest.mark.parametrize("viewport", ["laptop", "mobile"])
+def test_home_page_frame(live_server, article_content, open_page, viewport):
+    page, problems = open_page(viewport)
+    found = check_page(page, problems, live_server.url + reverse("portal:home"), f"home-frame-{viewport}")
+    found += check_home_frame(page)
+    assert not found, f"home page at {viewport} size:\n" + "\n".join(found)
+
+
+def test_printing_an_article_shows_the_content_only_with_link_addresses(live_server, article_content, open_page):
+    page, problems = open_page("desktop")
+    page.goto(live_server.url + reverse("portal:article-list"), wait_until="load")
+    page.locator("main .card__title a").first.click()
+    page.emulate_media(media="print")
+    save_screenshot(page, "article-print")
+    hidden = [selector for selector in (".site-header", ".site-footer", ".breadcrumbs") if page.locator(selector).is_visible()]
+    assert not hidden, f"visible in print: {hidden}"
+    after = page.evaluate("() => getComputedStyle(document.querySelector('main .article__column a'), '::after').content")
+    assert "/articles/" in after
+    assert page.evaluate("() => getComputedStyle(document.body).backgroundColor") in ("rgba(0, 0, 0, 0)", "rgb(255, 255, 255)")

@@ -77,6 +77,19 @@ def test_every_innovation_model_is_registered_with_history_and_search():
         assert hasattr(model_admin, "history_view"), model
 
 
+@pytest.mark.parametrize("model", [InnovationFigure, Cooperation], ids=lambda model: model.__name__)
+def test_staff_edit_the_source_note_in_the_admin(staff_client, rows, model):
+    obj = rows[model]
+    model.objects.filter(pk=obj.pk).update(source_note="原文为“目前完成”，未注明具体日期。")
+    content = staff_client.get(admin_url(model, "change", obj.pk)).content.decode()
+    assert "来源说明（仅工作人员可见）" in content and "原文为“目前完成”，未注明具体日期。" in content
+
+
+def test_partner_admin_marks_international_organisations(staff_client, rows):
+    content = staff_client.get(admin_url(PartnerInstitution, "change", rows[PartnerInstitution].pk)).content.decode()
+    assert 'name="is_international"' in content and 'name="headquarters"' in content and 'name="distinction"' in content
+
+
 def test_partners_and_enterprises_are_chosen_by_autocomplete():
     assert {"partners", "tech_fields", "photos"} <= set(admin.site._registry[Platform].autocomplete_fields)
     assert {"partners"} <= set(admin.site._registry[Cooperation].autocomplete_fields)

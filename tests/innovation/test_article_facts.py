@@ -60,7 +60,7 @@ ARTICLE_FACTS = [
     "广西知识产权交易中心",
     "目前成交金额最高的单个项目",
     # capital market
-    "《柳东新区鼓励企业进入区域性股权交易市场管理办法(试行)》",
+    "《柳东新区鼓励企业进入区域性股权交易市场管理办法（试行）》",
     "柳东新区管理委员会办公室",
     "储备一批、培育一批、挂牌一批",
     "新三板",
@@ -87,7 +87,7 @@ ARTICLE_FACTS = [
     "科技成果转化完成",
     "<strong>13</strong>",
     # events 2017
-    "第六届中国创新创业大赛柳州东新区(柳州高新区)分区赛",
+    "第六届中国创新创业大赛柳州东新区（柳州高新区）分区赛",
     "第五届柳州市大学生创新创业大赛暨3D打印创新创业智造大赛",
     "第二届创客文化节",
     "2017年",
@@ -249,3 +249,30 @@ def test_loading_twice_changes_nothing(django_db_blocker, django_db_setup, tmp_p
             assert platform.state_note == "编辑改过"
             assert "Rows written: 0 of" in output.getvalue()
             transaction.set_rollback(True)
+
+
+def test_iasp_is_an_international_organisation_not_a_spanish_partner(site):
+    pages, _text = site
+    partner = normalise(pages["/innovation/partners/iasp/"])
+    assert "<dt>性质</dt><dd>国际组织</dd>" in partner and "<dt>总部</dt><dd>西班牙</dd>" in partner
+    assert "<dt>国家</dt>" not in partner
+    for list_page in ("/innovation/partners/", "/innovation/cooperations/"):
+        choices = re.search(r'<select name="country"[^>]*>(.*?)</select>', pages[list_page], re.S).group(1)
+        assert "西班牙" not in choices and "乌克兰" in choices, list_page
+    card = pages["/innovation/cooperations/"].split('id="iasp"')[1].split("</li>")[0]
+    assert "<dt>国家</dt>" not in card
+
+
+def test_the_first_overseas_branch_is_shown_on_the_college_page(site):
+    pages, _text = site
+    college = pages["/innovation/partners/liu-zhou-cheng-shi-zhi-ye-xue-yuan/"]
+    assert '<p class="partner__distinction">广西第一所在境外设立分院的高职院校</p>' in college
+
+
+def test_no_enterprise_card_holds_only_a_name(site):
+    pages, _text = site
+    cards = re.findall(r'<li class="card enterprise">(.*?)</li>', pages["/innovation/enterprises/"], re.S)
+    assert len(cards) == 6
+    for card in cards:
+        assert re.search(r'class="(facts[^"]*|card__body|note)"', card), card
+    assert "其“广西升禾智慧环卫系统五年许可项目”" in pages["/innovation/enterprises/"]

@@ -76,6 +76,17 @@ def test_cooperation_countries_come_from_its_partners_in_order_without_repeats()
     assert cooperation.countries() == ["中国", "印度尼西亚"]
 
 
+def test_an_international_organisation_is_no_partner_country():
+    iasp = make_partner(name="国际科技园协会", country="", is_international=True, headquarters="西班牙")
+    cooperation = make_cooperation(partners=[make_partner(name="甲大学", country="乌克兰"), iasp])
+    assert cooperation.countries() == ["乌克兰"]
+    assert iasp.location == "国际组织 · 总部：西班牙"
+    iasp.country = "西班牙"
+    with pytest.raises(ValidationError) as error:
+        iasp.full_clean()
+    assert "country" in error.value.message_dict
+
+
 def test_one_figure_per_group_label_and_year():
     make_figure(group=FigureGroup.ENTREPRENEURSHIP, label="新增孵化企业", year=2017)
     make_figure(group=FigureGroup.ENTREPRENEURSHIP, label="新增孵化企业", year=2018)

@@ -110,6 +110,39 @@ def test_editing_an_indicator_in_the_admin_shows_on_the_public_page(staff_client
     assert Version.objects.get_for_object(indicator).count() == 1
 
 
+def test_an_indicator_has_a_public_note_and_a_staff_only_source_note(staff_client, client):
+    indicator = make_indicator(metric=make_metric(name="国家级知识产权示范企业", unit="家"), year=2017, value="3")
+    data = {
+        "park": indicator.park.pk,
+        "metric": indicator.metric.pk,
+        "year": 2017,
+        "as_of": "",
+        "as_of_precision": "month",
+        "value": "3",
+        "note": "截至报道时的累计数，未注明具体统计日期。",
+        "source_note": "原文为“截至目前”，未注明具体日期。",
+        "status": Status.PUBLISHED,
+        "published_at_0": "2018-01-01",
+        "published_at_1": "00:00:00",
+    }
+    form = staff_client.get(admin_url(Indicator, "change", indicator.pk)).content.decode()
+    assert "来源说明（仅工作人员可见）" in form
+    response = staff_client.post(admin_url(Indicator, "change", indicator.pk), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    indicator.refresh_from_db()
+    assert indicator.source_note == "原文为“截至目前”，未注明具体日期。"
+    content = client.get(reverse("parks:indicator-list"), {"metric": indicator.metric.slug}).content.decode()
+    assert "截至报道时的累计数，未注明具体统计日期。" in content
+    assert "原文" not in content
+
+
+def test_an_area_date_says_what_it_marks(staff_client, client):
+    park = make_park()
+    make_area(park=park, name="原核心区", date=date(1992, 9, 1), date_precision="month", date_label="设立")
+    assert 'name="areas-0-date_label"' in staff_client.get(admin_url(Park, "change", park.pk)).content.decode()
+    assert "1992年9月</time>设立" in client.get(reverse("parks:area-list")).content.decode()
+
+
 def test_admin_rejects_an_as_of_date_outside_the_year(staff_client):
     indicator = make_indicator(year=2017)
     data = {

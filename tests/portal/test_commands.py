@@ -71,7 +71,7 @@ def test_fixtures_hold_the_article_and_park_content():
     assert counts["parks.area"] == 3
     assert counts["parks.industry"] == 6
     assert counts["parks.honour"] == 9
-    assert counts["parks.profileitem"] == 11
+    assert counts["parks.profileitem"] == 13  # 3 missions, 3 management, 5 opportunities, 2 regional roles
 
 
 def test_load_initial_data_loads_every_fixture_row():

@@ -98,6 +98,7 @@ SCHEMAS = {
         CREATIVE_WORK | properties("articleBody articleSection backstory pageEnd pageStart pagination speakable wordCount"),
     ),
     "Person": ({"name"}, PERSON),
+    "DataDownload": ({"contentUrl", "encodingFormat"}, MEDIA_OBJECT),
     "Dataset": (
         {"name", "description", "creator", "temporalCoverage", "variableMeasured"},
         CREATIVE_WORK
@@ -235,6 +236,7 @@ def site(django_db_setup, django_db_blocker, tmp_path_factory):
 # The public URL names of the site's namespaces; each must be reached by the crawl, except these.
 NOT_CRAWLED = {
     "portal:article-feed": "RSS, not HTML",
+    "portal:care-mode": "the 关怀版 switch: a POST that sets a cookie and redirects back, not a page",
     "talent:cycle-calendar": "iCalendar, not HTML",
     "parks:park-list": "a redirect to parks:park-home",
     "talent:nomination-submitted": "shown only to the browser that has just submitted",

@@ -174,3 +174,17 @@ def test_laureate_inline_offers_only_the_cycle_award_categories(staff_client, ro
     other = make_category(name="别的奖项的类别")
     content = staff_client.get(admin_url(AwardCycle, "change", rows[AwardCycle].pk)).content.decode()
     assert rows[AwardCategory].name in content and other.name not in content
+
+
+def test_the_editors_source_note_is_edited_in_the_admin_and_never_shown_publicly(staff_client, client):
+    from django.core.management import call_command
+
+    call_command("loaddata", "fixtures/talent.json", verbosity=0)
+    award = Award.objects.get(name="创新领军人才奖")
+    assert award.source_note.startswith("原文（《提速增效 超常发展》）只载明")
+    form = staff_client.get(admin_url(Award, "change", award.pk)).content.decode()
+    assert 'name="source_note"' in form and 'name="nominator_eligibility"' in form and "工作人员备注" in form
+    public = client.get(award.get_absolute_url()).content.decode()
+    assert "原文" not in public
+    assert "了解被提名人工作和业绩的单位或个人，均可通过本站在线提名。" in public
+    assert "各类别的条件见“奖项类别”" in public

@@ -146,11 +146,18 @@ def test_a_document_of_ten_megabytes_is_accepted_and_one_byte_more_refused():
 @pytest.mark.parametrize(
     "field,value,message",
     [
-        ("confirm_eligibility", "", "这个字段是必填项"),
-        ("consent", "", "这个字段是必填项"),
-        ("nominator_email", "not-an-email", "有效的 Email"),
-        ("statement", "太短", "至少"),
-        ("category", "999999", "选择一个有效的选项"),
+        ("confirm_eligibility", "", "请阅读参评条件后勾选这一项：确认被提名人符合所选类别的条件。"),
+        ("consent", "", "请勾选这一项：同意主办单位处理以上信息，并已征得被提名人同意。"),
+        ("nominator_email", "not-an-email", "电子邮箱地址的格式不对，请检查，例如：name@example.com。"),
+        ("nominator_email", "", "请填写提名人电子邮箱。"),
+        ("statement", "太短", "推荐理由至少要写 20 个字，现在只有 2 个字。"),
+        ("statement", "", "请填写推荐理由。"),
+        ("nominee_name", "", "请填写被提名人姓名。"),
+        ("nominee_organisation", "", "请填写被提名人工作单位。"),
+        ("nominator_name", "", "请填写提名人姓名。"),
+        ("category", "", "请选择提名类别。"),
+        ("category", "999999", "所选类别不属于本奖项，请重新选择。"),
+        ("supporting_document", "", "请选择证明材料（PDF 文件）。"),
         ("form_token", "forged", "表单已过期"),
     ],
 )
@@ -164,7 +171,7 @@ def test_server_side_validation(client, open_cycle, field, value, message):
 def test_category_of_another_award_is_refused(client, open_cycle):
     other = make_category()
     response = client.post(form_url(open_cycle), form_data(client, open_cycle, category=other.pk))
-    assert "选择一个有效的选项" in response.content.decode()
+    assert "所选类别不属于本奖项，请重新选择。" in response.content.decode()
 
 
 def test_the_same_form_sent_twice_is_accepted_once(client, open_cycle):
