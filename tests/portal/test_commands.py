@@ -142,7 +142,7 @@ def test_article_has_its_sections_and_repaired_page_breaks():
     text = article.lead + "".join(section.body for section in article.sections.all())
     assert "“一套人马、两块牌子”" in article.lead
     assert "2017年全年新增孵化企业103家" in text
-    assert "国际合作技术中心项目,旨在" in text
+    assert "国际合作技术中心项目，旨在" in text
     last = article.sections.order_by("ordering").last().body
     assert "由柳州城市职业学院、上汽通用五菱印尼汽车有限公司、印尼西卡朗西部国立第一职业学校" in last
     assert last.rstrip().endswith("先进制造等领域成果转化进行合作。")
