@@ -76,8 +76,10 @@ class TalentHomeView(PageMetadataMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         awards = Award.objects.published().with_current_phase()
         context["open_calls"] = {"name": "talent-open-calls", **open_calls_context(self.request)}
-        context["awards"] = awards[:TALENT_HOME_AWARD_COUNT]
-        context["more_awards"] = awards.count() > TALENT_HOME_AWARD_COUNT
+        # One query: a row past the shown ones says whether there are more.
+        shown = list(awards[: TALENT_HOME_AWARD_COUNT + 1])
+        context["awards"] = shown[:TALENT_HOME_AWARD_COUNT]
+        context["more_awards"] = len(shown) > TALENT_HOME_AWARD_COUNT
         context["programmes"] = ExpertProgramme.objects.published()[:TALENT_HOME_PROGRAMME_COUNT]
         return context
 
