@@ -4,8 +4,9 @@
 #   make test           lint, then the suite on SQLite; again on PostgreSQL when CI=true or PG=1
 #   make help           all targets
 #
-# System packages (chromium, fonts-noto-cjk, postgresql) are apt-installed when missing and
-# we are root; otherwise the browser tests skip with a reason (except in CI, where they fail).
+# System packages (chromium, fonts-noto-cjk, postgresql, redis-server) are apt-installed when
+# missing and we are root; otherwise the tests needing them skip with a reason (except in CI,
+# where they fail).
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -22,7 +23,7 @@ CHROMIUM := /usr/bin/chromium
 APT_INSTALL := DEBIAN_FRONTEND=noninteractive apt-get install -y -q
 SCREENSHOT := docs/screenshot-home.png
 
-.PHONY: help venv run test test-sqlite test-postgres lint browser-deps postgres-deps check-deploy \
+.PHONY: help venv run test test-sqlite test-postgres lint browser-deps postgres-deps redis-deps check-deploy \
 	screenshot clean distclean
 
 help:
@@ -33,7 +34,7 @@ help:
 	@echo "make lint           ruff check + ruff format --check (pyproject.toml)"
 	@echo "make check-deploy   manage.py check --deploy with production settings"
 	@echo "make screenshot     regenerate $(SCREENSHOT)"
-	@echo "make venv | browser-deps | postgres-deps | clean | distclean"
+	@echo "make venv | browser-deps | postgres-deps | redis-deps | clean | distclean"
 
 # --- Python environment: rebuilt only when the requirements change -------------------------
 venv: $(STAMP)
@@ -54,7 +55,7 @@ run: venv
 
 # --- Tests ----------------------------------------------------------------------------------
 # lint first: a ruff finding fails `make test` (and CI, which runs it) before any suite runs.
-test: lint browser-deps
+test: lint browser-deps redis-deps
 	$(MAKE) --no-print-directory test-sqlite
 	@if [ "$${CI:-}" = true ] || [ "$${PG:-}" = 1 ]; then \
 		$(MAKE) --no-print-directory test-postgres; \
@@ -99,11 +100,23 @@ postgres-deps:
 		exit 1; \
 	fi
 
+# redis-server for tests/test_scale_out.py (gunicorn workers sharing the rate limits in Redis):
+# the test starts a private server on a free port and stops it.
+redis-deps:
+	@if command -v redis-server >/dev/null; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+		echo "Installing redis-server (Debian package) for the scale-out tests"; \
+		apt-get update -q && $(APT_INSTALL) redis-server; \
+	else \
+		echo "NOTE: redis-server is missing and we are not root: the scale-out tests will be SKIPPED." \
+			"Install it with: sudo apt-get install redis-server"; \
+	fi
+
 # --- Production settings check --------------------------------------------------------------
 check-deploy: venv
 	env -u DATABASE_URL DJANGO_SETTINGS_MODULE=portal.settings DJANGO_DEBUG=false \
 		DJANGO_SECRET_KEY="$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
-		DJANGO_ALLOWED_HOSTS=portal.example.org \
+		DJANGO_ALLOWED_HOSTS=portal.example.org DJANGO_CACHE_URL=redis://127.0.0.1:6379/0 \
 		$(MANAGE) check --deploy --fail-level WARNING
 
 # --- README screenshot ----------------------------------------------------------------------

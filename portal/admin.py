@@ -40,7 +40,8 @@ class SiteSettingsAdmin(HistoryAdmin):
     )
 
     def has_add_permission(self, request):
-        return not SiteSettings.objects.exists()
+        # One row at most, and only for those who may add it (site administrators).
+        return super().has_add_permission(request) and not SiteSettings.objects.exists()
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -69,7 +70,8 @@ class PhotoAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["caption"].required = False
+        if "caption" in self.fields:  # absent when the whole form is read-only (a view-only user)
+            self.fields["caption"].required = False
 
     def clean(self):
         cleaned = super().clean()

@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -13,12 +14,15 @@ from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from .publishing import Status
+from .edit_conflicts import EditConflictMixin
+from .publishing import Publishable, Status
 from .revisions import version_changes
+from .roles import PUBLISH
 
 
-class HistoryAdmin(VersionAdmin):
-    """Every content admin: revision history with restore, and recovery of deleted rows."""
+class HistoryAdmin(EditConflictMixin, VersionAdmin):
+    """Every content admin: revision history with restore, recovery of deleted rows, and no
+    edit silently lost to a second editor (portal.edit_conflicts)."""
 
     history_latest_first = True
 
@@ -52,11 +56,14 @@ class HistoryAdmin(VersionAdmin):
         return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[quote(obj.pk)]))
 
 
-def set_status_action(status, *, description, name: str | None = None):
+def set_status_action(status, *, description, name: str | None = None, permission: str = "change"):
     """An admin action that sets `status` on the selected rows and says how many changed.
 
     Rows are saved one by one (not queryset.update()) so each change lands in the revision
     history that HistoryAdmin opens around the changelist, and in the admin log.
+    `permission` names the admin's has_<permission>_permission() that offers the action:
+    Django leaves an action out of get_actions() for users without it, so a forged POST
+    naming the action runs nothing.
     """
 
     def action(modeladmin, request, queryset):
@@ -76,19 +83,33 @@ def set_status_action(status, *, description, name: str | None = None):
         )
 
     action.__name__ = name or f"mark_{status.value}"
-    return admin.action(description=description, permissions=["change"])(action)
+    return admin.action(description=description, permissions=[permission])(action)
 
 
-publish = set_status_action(Status.PUBLISHED, description=_("发布所选条目"), name="publish")
-unpublish = set_status_action(Status.DRAFT, description=_("撤回所选条目（改为草稿）"), name="unpublish")
+publish = set_status_action(Status.PUBLISHED, description=_("发布所选条目"), name="publish", permission="publish")
+unpublish = set_status_action(Status.DRAFT, description=_("撤回所选条目（改为草稿）"), name="unpublish", permission="publish")
+
+PUBLISHING_FIELDS = ("status", "published_at")
+
+
+def can_publish(request) -> bool:
+    """The user may publish, unpublish, schedule, restore versions and delete published rows."""
+    return request.user.has_perm(PUBLISH)
 
 
 class ChildRowsInline(admin.TabularInline):
     """The rows a parent owns (a park's areas, an award's cycles), edited on the parent's page:
-    no empty extra rows, and a link to each row's own page where it has one."""
+    no empty extra rows, and a link to each row's own page where it has one. A publishable
+    child's status is read-only to a user who may not publish, as on the child's own page."""
 
     extra = 0
     show_change_link = True
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if issubclass(self.model, Publishable) and not can_publish(request):
+            fields += tuple(name for name in PUBLISHING_FIELDS if name not in fields)
+        return fields
 
 
 class ReferenceTermAdmin(HistoryAdmin):
@@ -100,9 +121,55 @@ class ReferenceTermAdmin(HistoryAdmin):
 
 
 class PublishableAdmin(HistoryAdmin):
+    """Admin of a Publishable model; publishing is a power of its own (portal.roles.PUBLISH).
+
+    Without it a user edits drafts only: status and publication time are read-only (so new
+    rows are drafts and nothing is scheduled), the publish/unpublish actions are not offered,
+    a published row (scheduled ones included) is view-only and cannot be deleted — alone, in
+    a bulk delete, or through a cascade, since Django's delete confirmation asks
+    has_delete_permission() of every row it would remove — and restoring a version or a
+    deleted row is refused, as either could bring back a published state. A forged POST
+    therefore changes nothing: read-only fields are not in the form, an action missing from
+    get_actions() does not run, and the views answer 403.
+    """
+
     actions = [publish, unpublish]
     readonly_fields = ("created_at", "updated_at")
     date_hierarchy = "published_at"
+
+    def has_publish_permission(self, request):
+        """Read by Django for actions declaring permissions=["publish"]."""
+        return can_publish(request)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if not self.has_publish_permission(request):
+            fields += tuple(name for name in PUBLISHING_FIELDS if name not in fields)
+        return fields
+
+    def _is_published_for_editor(self, request, obj) -> bool:
+        return obj is not None and obj.status == Status.PUBLISHED and not self.has_publish_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return not self._is_published_for_editor(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._is_published_for_editor(request, obj) and super().has_delete_permission(request, obj)
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        if not self.has_publish_permission(request):
+            raise PermissionDenied
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        if not self.has_publish_permission(request):
+            raise PermissionDenied
+        return super().recover_view(request, version_id, extra_context)
+
+    def recoverlist_view(self, request, extra_context=None):
+        if not self.has_publish_permission(request):
+            raise PermissionDenied
+        return super().recoverlist_view(request, extra_context)
 
 
 class PreciseDateColumn:

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,7 +8,12 @@ class PortalConfig(AppConfig):
     verbose_name = _("门户")
 
     def ready(self):
-        from . import home, search
+        from . import (
+            checks,  # noqa: F401 - registers the portal's deploy checks
+            home,
+            roles,
+            search,
+        )
         from .models import Article, Photo
         from .registry import NavItem, SearchSource, registry
 
@@ -22,3 +28,5 @@ class PortalConfig(AppConfig):
         # The index follows every save, delete and link of what it reads (see portal.search).
         search.connect_signals()
         registry.register_sitemap_models([Article, Photo])
+        # The admin's groups follow portal.roles on every migrate.
+        post_migrate.connect(roles.sync_roles, sender=self, dispatch_uid="portal.roles.sync_roles")

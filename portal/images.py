@@ -1,13 +1,19 @@
-"""Photo files: validation by content, and sized renditions made once and stored.
+"""Photo files: validation by content, private originals, and sized renditions made once and stored.
 
 Uploads are opened with Pillow (never trusted by name), limited in bytes and in pixels so a
 decompression bomb is refused with a form error, and orientation from EXIF is applied to the
 renditions. Renditions are written to storage when the photo's image changes; pages read
 their names and sizes from the database and never resize anything per request.
+
+MEDIA_ROOT is public (nginx serves it), so the stored original keeps nothing private: it is
+re-saved with only the EXIF tags in KEPT_EXIF_TAGS (no GPS, camera serial numbers, maker notes,
+XMP, IPTC or comments) under a random name in `photos/originals/`, and each set of renditions
+gets its own random name, so neither file name leads to the other or to the uploaded name.
 """
 
-import hashlib
 import io
+import re
+import secrets
 import warnings
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -16,6 +22,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import transaction
 from django.utils.translation import gettext as _
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
@@ -31,6 +38,22 @@ class RenditionSpec:
 
 
 RENDITIONS = (RenditionSpec("thumb", 320), RenditionSpec("card", 640), RenditionSpec("full", 1280))
+
+ORIGINALS_DIR = "photos/originals"
+# What a stored original keeps of its EXIF: how to turn it, its caption and its copyright. Kept
+# deliberately short; the date taken, the camera and the photographer's name are dropped too
+# (the editor types 拍摄日期 and 摄影 into the form, prefilled from the upload).
+KEPT_EXIF_TAGS = (ExifTags.Base.Orientation, ExifTags.Base.ImageDescription, ExifTags.Base.Copyright)
+EXTENSIONS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp", "GIF": ".gif"}
+# Per-frame facts an animated or transparent image needs to look the same; none is personal.
+KEPT_INFO = ("transparency", "duration", "loop", "background", "disposal", "blend", "dpi")
+PRIVATE_ORIGINAL = re.compile(rf"^{ORIGINALS_DIR}/[0-9a-f]{{32}}\.(jpg|png|webp|gif)$")
+PRIVATE_RENDITION = re.compile(r"^renditions/[0-9a-f]{32}-[a-z]+\.jpg$")
+
+
+def original_upload_to(instance, filename: str) -> str:
+    """`photos/originals/<random>.<ext>`: nothing in the name to guess it by or to link it to a rendition."""
+    return f"{ORIGINALS_DIR}/{secrets.token_hex(16)}{PurePosixPath(filename).suffix.lower()}"
 
 
 def validate_image_file(file) -> None:
@@ -57,6 +80,9 @@ def validate_image_file(file) -> None:
                 if image.format not in ACCEPTED_FORMATS:
                     raise ValidationError(_("不支持的图片格式，请上传 JPEG、PNG、WebP 或 GIF。"), code="bad_format")
                 image.verify()
+            stream.seek(0)
+            with Image.open(stream) as image:
+                image.load()  # a truncated file passes verify() but cannot be re-saved or resized
     except ValidationError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -87,13 +113,46 @@ def read_embedded_metadata(file) -> dict[str, str]:
     return found
 
 
+def strip_private_metadata(file) -> tuple[bytes, str]:
+    """`file`'s image re-saved with only KEPT_EXIF_TAGS and its ICC profile; returns (bytes, extension).
+
+    JPEG keeps its quantisation tables (`quality="keep"`), so the pixels barely change. Pillow
+    writes only the metadata it is given, so XMP, comments and the rest of the EXIF are passed
+    empty; the result is read back to be sure nothing else survived.
+    """
+    file.seek(0)
+    with Image.open(file) as image:
+        exif = image.getexif()
+        kept = Image.Exif()
+        for tag in KEPT_EXIF_TAGS:
+            if tag in exif:
+                kept[tag] = exif[tag]
+        options = {key: image.info[key] for key in KEPT_INFO if key in image.info}
+        options |= {"exif": kept.tobytes() if kept else b"", "xmp": b"", "comment": b""}
+        if image.info.get("icc_profile"):
+            options["icc_profile"] = image.info["icc_profile"]
+        if image.format == "JPEG":
+            options |= {"quality": "keep", "progressive": bool(image.info.get("progressive"))}
+        elif image.format == "WEBP":
+            options["quality"] = 95
+        buffer = io.BytesIO()
+        image_format = image.format
+        image.save(buffer, format=image_format, save_all=getattr(image, "is_animated", False), **options)
+    content = buffer.getvalue()
+    if has_private_metadata(io.BytesIO(content)):
+        raise ValueError("private metadata survived re-saving the image")
+    return content, EXTENSIONS[image_format]
+
+
 def build_renditions(image_field) -> dict[str, dict]:
-    """Write every rendition of `image_field` to storage; return {name: {name, width, height}}."""
+    """Write every rendition of `image_field` to storage; return {name: {name, width, height}}.
+
+    The set's random name shares nothing with the original's, so a public rendition URL never
+    leads to the original."""
     image_field.open("rb")
     image_field.seek(0)
     content = image_field.read()
-    digest = hashlib.sha1(content).hexdigest()[:12]
-    stem = PurePosixPath(image_field.name).stem[:40]
+    token = secrets.token_hex(16)
     with Image.open(io.BytesIO(content)) as original:
         oriented = ImageOps.exif_transpose(original)
         oriented = oriented.convert("RGB")
@@ -101,10 +160,97 @@ def build_renditions(image_field) -> dict[str, dict]:
         for spec in RENDITIONS:
             copy = oriented.copy()
             copy.thumbnail((spec.width, spec.width * 4), Image.Resampling.LANCZOS)
+            copy.info = {}  # Pillow would write the source's JPEG comment into the rendition
             buffer = io.BytesIO()
             copy.save(buffer, format="JPEG", quality=82, optimize=True, progressive=True)
-            name = f"renditions/{stem}-{digest}-{spec.name}.jpg"
-            if not default_storage.exists(name):
-                name = default_storage.save(name, ContentFile(buffer.getvalue()))
+            name = default_storage.save(f"renditions/{token}-{spec.name}.jpg", ContentFile(buffer.getvalue()))
             result[spec.name] = {"name": name, "width": copy.width, "height": copy.height}
     return result
+
+
+def has_private_metadata(file) -> bool:
+    """Whether the image in `file` carries EXIF beyond KEPT_EXIF_TAGS, XMP or a comment."""
+    file.seek(0)
+    with Image.open(file) as image:
+        extra_tags = set(image.getexif()) - set(KEPT_EXIF_TAGS)
+        return bool(extra_tags) or any(image.info.get(key) for key in ("xmp", "comment", "photoshop"))
+
+
+def privatize_stored_photos(photo_model, *, sweep_unused: bool = False, log=lambda line: None) -> dict[str, int]:
+    """Bring photos stored before originals were private into the current form; safe to repeat.
+
+    Each original that is not yet `photos/originals/<random>` is stripped and stored under a random
+    name, and its renditions rebuilt under random names; the row is updated in place (no save(),
+    so it works with a migration's historical model too). Placeholders drawn by
+    `load_initial_data` carry no metadata and are named by the fixtures (a re-run looks for them
+    there): they keep their file, only their renditions are renamed. The replaced files are deleted
+    once the transaction commits, unless a row still uses them. `sweep_unused` also deletes every
+    file of the old layout (`photos/…` outside `photos/originals/`) and every rendition that no
+    row uses: earlier uploads of a replaced image and their renditions. It is asked for
+    explicitly, never by the migration, because on a database not restored yet every file looks
+    unused. A file that cannot be read as an image is counted and left for a person to look at.
+    """
+    counts = {"privatized": 0, "renamed_renditions": 0, "current": 0, "missing": 0, "unreadable": 0, "deleted": 0}
+    replaced = set()
+    photos = list(photo_model.objects.order_by("pk"))
+    for number, photo in enumerate(photos, start=1):
+        name = photo.image.name
+        rendition_names = [data["name"] for data in photo.renditions.values() if isinstance(data, dict) and "name" in data]
+        renditions_ok = rendition_names and all(PRIVATE_RENDITION.match(item) for item in rendition_names)
+        if not name or not default_storage.exists(name):
+            counts["missing"] += 1
+            log(f"[{number}/{len(photos)}] photo {photo.pk}: file missing ({name or '-'}), skipped")
+            continue
+        try:
+            with default_storage.open(name, "rb") as file:
+                keep_file = PRIVATE_ORIGINAL.match(name) or (photo.is_placeholder and not has_private_metadata(file))
+                if not keep_file:
+                    content, extension = strip_private_metadata(file)
+        except (UnidentifiedImageError, OSError, ValueError, KeyError, SyntaxError):
+            counts["unreadable"] += 1
+            log(f"[{number}/{len(photos)}] photo {photo.pk}: WARNING {name} cannot be read as an image, left as it is")
+            continue
+        if keep_file and renditions_ok:
+            counts["current"] += 1
+            continue
+        if not keep_file:
+            new_name = default_storage.save(original_upload_to(photo, f"original{extension}"), ContentFile(content))
+            replaced.add(name)
+            photo.image.name = new_name
+        replaced.update(rendition_names)
+        photo.renditions = {"source": photo.image.name, **build_renditions(photo.image)}
+        photo_model.objects.filter(pk=photo.pk).update(image=photo.image.name, renditions=photo.renditions)
+        counts["renamed_renditions" if keep_file else "privatized"] += 1
+        log(
+            f"[{number}/{len(photos)}] photo {photo.pk}: {'renditions renamed' if keep_file else 'original stripped and renamed'}"
+        )
+    if sweep_unused:
+        replaced.update(_stored_files("photos", skip=ORIGINALS_DIR), _stored_files("renditions"))
+
+    def delete_replaced():
+        in_use = set()
+        for image_name, renditions in photo_model.objects.values_list("image", "renditions"):
+            in_use.add(image_name)
+            in_use.update(data["name"] for data in (renditions or {}).values() if isinstance(data, dict) and "name" in data)
+        for old_name in sorted(replaced - in_use):
+            if default_storage.exists(old_name):
+                default_storage.delete(old_name)
+                counts["deleted"] += 1
+        if counts["deleted"]:
+            log(f"Deleted {counts['deleted']} replaced file(s).")
+
+    transaction.on_commit(delete_replaced)
+    return counts
+
+
+def _stored_files(directory: str, skip: str = "") -> set[str]:
+    """The name of every file in storage under `directory`, except under `skip`."""
+    try:
+        folders, files = default_storage.listdir(directory)
+    except FileNotFoundError:
+        return set()
+    found = {f"{directory}/{file}" for file in files}
+    for folder in folders:
+        if f"{directory}/{folder}" != skip:
+            found |= _stored_files(f"{directory}/{folder}", skip)
+    return found

@@ -8,6 +8,7 @@ import json
 
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import models
 from django.db.models import OuterRef, Subquery
@@ -17,7 +18,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from .dates import PreciseDateMixin
-from .images import RENDITIONS, build_renditions, validate_image_file
+from .images import RENDITIONS, build_renditions, original_upload_to, strip_private_metadata, validate_image_file
 from .publishing import Publishable, PublishableQuerySet
 from .slugs import SluggedMixin
 
@@ -77,6 +78,8 @@ class SiteSettings(models.Model):
     class Meta:
         verbose_name = _("站点设置")
         verbose_name_plural = _("站点设置")
+        # The site-wide editorial permission (portal.roles.PUBLISH) hangs off the site-wide model.
+        permissions = [("publish_content", _("发布内容（所有栏目）：发布、撤回、定时发布、恢复版本、删除已发布条目"))]
 
     def __str__(self):
         return str(self.portal_name)
@@ -214,7 +217,7 @@ class Photo(SluggedMixin, Publishable):
 
     image = models.ImageField(
         _("图片文件"),
-        upload_to="photos/%Y/%m/",
+        upload_to=original_upload_to,
         width_field="width",
         height_field="height",
         validators=[validate_image_file],
@@ -247,11 +250,13 @@ class Photo(SluggedMixin, Publishable):
         return reverse("portal:photo-detail", kwargs={"slug": self.slug})
 
     def save(self, *args, **kwargs):
-        # Renditions are derived from the image file; rebuilding them here keeps them in
-        # step with the file however the photo is saved (admin, loader, shell). They are
-        # rebuilt only when the stored file changes, never when a page is served.
+        # A new upload is stored without its private metadata under a random name, and the
+        # renditions derived from it; doing it here keeps both in step with the file however the
+        # photo is saved (admin, loader, shell). Both happen only when the file changes, never
+        # when a page is served. A replaced file stays (stripped) so an old version can be restored.
         if self.image and not self.image._committed:
-            self.image.save(self.image.name, self.image.file, save=False)
+            content, extension = strip_private_metadata(self.image.file)
+            self.image.save(f"original{extension}", ContentFile(content), save=False)
         if self.image and self.renditions.get("source") != self.image.name:
             self.renditions = {"source": self.image.name, **build_renditions(self.image)}
         super().save(*args, **kwargs)

@@ -1,10 +1,15 @@
-"""What restoring a revision changes: the object as it is now against a saved version, field by
-field, with an inline character diff for text (difflib; Chinese has no word boundaries)."""
+"""What differs between two states of a row, field by field, with an inline character diff for
+text (difflib; Chinese has no word boundaries). Used by the revert form (the row now against a
+saved version) and by the edit-conflict check (the row as an editor loaded it against the row as
+someone else saved it since)."""
 
 import datetime
 import difflib
+import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.core import serializers
 from django.db import models
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -19,9 +24,9 @@ SKIPPED = {"created_at", "updated_at"}
 @dataclass
 class FieldChange:
     label: str
-    now: str
-    restored: str
-    diff: SafeString | None = None  # text fields: `now` → `restored` with <del>/<ins>
+    before: str
+    after: str
+    diff: SafeString | None = None  # text fields: `before` → `after` with <del>/<ins>
 
 
 def text_diff(old: str, new: str) -> SafeString:
@@ -38,10 +43,29 @@ def text_diff(old: str, new: str) -> SafeString:
     return mark_safe("".join(parts))  # every piece is escaped above
 
 
-def _comparable(value):
-    """Versions are stored as JSON, which keeps date-times to the millisecond only."""
-    if isinstance(value, datetime.datetime):
-        return value.replace(microsecond=value.microsecond // 1000 * 1000)
+def shown_time(value: datetime.datetime) -> str:
+    """A moment as the admin writes it: local time, to the minute."""
+    return date_format(timezone.localtime(value), "Y年n月j日 H:i")
+
+
+def saved_values(rows: Iterable[models.Model]) -> list[dict]:
+    """Each row's fields as the JSON serialiser writes them, as reversion stores a version:
+    JSON-safe, foreign keys and many-to-many as primary keys, date-times to the millisecond."""
+    return [entry["fields"] for entry in json.loads(serializers.serialize("json", rows))]
+
+
+def _comparable(field, value):
+    """A stored or live value in one form: the field's Python type, many-to-many as a set of
+    keys, files by name, date-times to the minute (a row made in code has seconds, which the
+    first save through the admin drops: not a change anyone made)."""
+    if isinstance(field, models.ManyToManyField):
+        to_pk = field.related_model._meta.pk.to_python
+        return frozenset(to_pk(getattr(item, "pk", item)) for item in value or ())
+    if isinstance(field, models.FileField):
+        return str(value or "")
+    value = field.target_field.to_python(value) if field.is_relation else field.to_python(value)
+    if isinstance(value, datetime.datetime):  # the admin's form (zh-hans: %H:%M) edits minutes
+        return value.replace(second=0, microsecond=0)
     return value
 
 
@@ -50,7 +74,7 @@ def _shown(field, value) -> str:
     if value is None or value == "":
         return _("（空）")
     if isinstance(value, datetime.datetime):
-        return date_format(timezone.localtime(value), "Y年n月j日 H:i")
+        return shown_time(value)
     if isinstance(field, models.BooleanField):
         return _("是") if value else _("否")
     if field.choices:
@@ -64,32 +88,33 @@ def _shown(field, value) -> str:
     return str(value)
 
 
-def version_changes(obj, version) -> list[FieldChange]:
-    """Each field whose value in `version` differs from `obj` (the object as saved now)."""
+def field_changes(model, before: dict, after: dict, *, names=None) -> list[FieldChange]:
+    """Each editable field of `model` (only those in `names`, if given) whose value differs from
+    `before` to `after`: dicts keyed by field name or attname, as saved_values() and reversion's
+    Version.field_dict give them. A field missing from either side is not compared."""
     changes = []
-    saved = version.field_dict
-    opts = type(obj)._meta
+    opts = model._meta
     for field in [*opts.concrete_fields, *opts.many_to_many]:
         if field.primary_key or field.name in SKIPPED or not field.editable:
             continue
-        key = field.attname if field.name not in saved else field.name
-        if key not in saved:
+        if names is not None and field.name not in names:
             continue
-        restored = saved[key]
-        if isinstance(field, models.ManyToManyField):
-            now = {row.pk for row in getattr(obj, field.name).all()}
-            to_pk = field.related_model._meta.pk.to_python
-            restored = {to_pk(getattr(item, "pk", item)) for item in restored or ()}
-        else:
-            now = getattr(obj, field.attname)
-            if isinstance(field, models.FileField):
-                now, restored = str(now or ""), str(restored or "")
-            elif not field.is_relation:
-                now, restored = field.to_python(now), field.to_python(restored)
-        if _comparable(now) == _comparable(restored):
+        sides = []
+        for values in (before, after):
+            key = field.name if field.name in values else field.attname
+            if key not in values:
+                break
+            sides.append(_comparable(field, values[key]))
+        if len(sides) < 2 or sides[0] == sides[1]:
             continue
-        change = FieldChange(str(field.verbose_name), _shown(field, now), _shown(field, restored))
-        if isinstance(field, (models.CharField, models.TextField)) and now and restored and not field.choices:
-            change.diff = text_diff(str(now), str(restored))
+        old, new = sides
+        change = FieldChange(str(field.verbose_name), _shown(field, old), _shown(field, new))
+        if isinstance(field, (models.CharField, models.TextField)) and old and new and not field.choices:
+            change.diff = text_diff(str(old), str(new))
         changes.append(change)
     return changes
+
+
+def version_changes(obj, version) -> list[FieldChange]:
+    """Each field whose value in `version` differs from `obj` (the object as saved now)."""
+    return field_changes(type(obj), saved_values([obj])[0], version.field_dict)

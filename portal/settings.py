@@ -7,6 +7,7 @@ unless DJANGO_SECURE_HTTPS=false (plain-HTTP intranet).
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -64,6 +65,7 @@ INSTALLED_APPS = [
     "reversion",
     "csp",
     "django_ratelimit",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -72,12 +74,17 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before CsrfViewMiddleware, which reads the whole body: oversized and rate-limited posts
+    # are refused unread.
+    "portal.middleware.RequestLimitsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "portal.care_mode.VaryOnCookieMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -123,6 +130,29 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "portal.User"
 LOGIN_URL = "admin:login"
+# Where a login lands when ?next= is missing or refused (off-site): the admin, not /accounts/profile/.
+LOGIN_REDIRECT_URL = "admin:index"
+
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username from
+# one client address, that pair is locked out for the cool-off (HTTP 429, templates/axes/
+# lockout.html); other users and addresses still sign in. Attempts are kept in the database,
+# so every gunicorn worker sees them. Unlock early: manage.py axes_reset_username NAME (or
+# axes_reset_ip_username IP NAME, axes_reset_ip IP, axes_reset for everyone).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("PORTAL_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("PORTAL_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
+# Its admin pages are English-only; unlocking is a management command (above).
+AXES_ENABLE_ADMIN = False
+# No banner line on every manage.py command.
+AXES_VERBOSE = False
+# The client address the rate limits use (DJANGO_RATELIMIT_IP_META_KEY behind nginx).
+AXES_CLIENT_IP_CALLABLE = "portal.ratelimits.client_ip"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -247,16 +277,42 @@ RATELIMIT_LOOKUP_RATE = os.environ.get("PORTAL_LOOKUP_RATE", "30/h")
 # Behind nginx every request comes from 127.0.0.1: name the header carrying the client's address
 # (e.g. HTTP_X_REAL_IP with `proxy_set_header X-Real-IP $remote_addr;`).
 RATELIMIT_IP_META_KEY = os.environ.get("DJANGO_RATELIMIT_IP_META_KEY", "") or None
+# A process-local cache counts per gunicorn worker and forgets on restart: in production that is
+# a `check --deploy` error (portal.E001, portal/checks.py) unless the operator says the portal runs
+# as one single process. django-ratelimit's own E003/W001 say the same on *every* command (even
+# `migrate`), so they are silenced for the local cache and portal.E001 is the one that speaks.
+PORTAL_SINGLE_PROCESS = env_bool("PORTAL_SINGLE_PROCESS", False)
 SILENCED_SYSTEM_CHECKS = []
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache":
     SILENCED_SYSTEM_CHECKS += ["django_ratelimit.E003", "django_ratelimit.W001"]
 elif CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # Django's own RedisCache is shared and increments atomically (INCR); django-ratelimit's list
+    # of supported backends only names django-redis's class.
     SILENCED_SYSTEM_CHECKS += ["django_ratelimit.W001"]
 
 # Nominations: supporting PDFs are checked by content and size, and stored outside MEDIA_ROOT
 # (which may be public); staff download them through the admin.
 NOMINATION_MAX_UPLOAD_BYTES = int(os.environ.get("PORTAL_NOMINATION_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
 NOMINATION_UPLOAD_ROOT = Path(os.environ.get("PORTAL_PRIVATE_ROOT", BASE_DIR / "private"))
+# Confirmation mails one address may receive per day (anyone can type any address in the form).
+PORTAL_MAILS_PER_ADDRESS_PER_DAY = int(os.environ.get("PORTAL_MAILS_PER_ADDRESS_PER_DAY", "3"))
+
+# Checked before anything reads a POST body (portal.middleware.RequestLimitsMiddleware): Django
+# caps form fields at DATA_UPLOAD_MAX_MEMORY_SIZE but streams an uploaded file whole before the
+# form sees its size. Largest body by URL name or namespace (an upload plus its form fields);
+# DATA_UPLOAD_MAX_MEMORY_SIZE everywhere else. nginx's client_max_body_size must be at least the
+# largest of these (README).
+PORTAL_MAX_REQUEST_BYTES = {
+    "admin": PORTAL_MAX_UPLOAD_BYTES + DATA_UPLOAD_MAX_MEMORY_SIZE,
+    "talent:nomination-create": NOMINATION_MAX_UPLOAD_BYTES + DATA_UPLOAD_MAX_MEMORY_SIZE,
+}
+# Rate limits checked (not counted) before the body is read: URL name → the view's group and the
+# name of the setting holding its rate. The view still counts, and answers with the same page.
+PORTAL_EARLY_RATE_LIMITS = {
+    "talent:nomination-create": ("talent.nominate", "RATELIMIT_NOMINATION_RATE"),
+    "talent:nomination-status": ("talent.lookup", "RATELIMIT_LOOKUP_RATE"),
+}
+PORTAL_RATELIMITED_RESPONSE = "talent.views.ratelimited_response"
 
 PORTAL_PAGE_SIZE = 20
 # A CJK font for the placeholder images load_initial_data draws (found automatically if unset).

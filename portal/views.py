@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -212,5 +212,9 @@ def favicon(request):
 
 def serve_media(request, path):
     """Uploaded files, in development only (production serves MEDIA_ROOT from the web server).
-    MEDIA_ROOT is read per request so a changed setting (as in the test suite) is honoured."""
-    return serve(request, path, document_root=settings.MEDIA_ROOT)
+    MEDIA_ROOT is read per request so a changed setting (as in the test suite) is honoured.
+    A name the file system refuses (too long: ENAMETOOLONG) is a missing file, not a 500."""
+    try:
+        return serve(request, path, document_root=settings.MEDIA_ROOT)
+    except OSError as error:
+        raise Http404(_("没有这个文件。")) from error

@@ -16,6 +16,7 @@ from portal.admin_base import (
     ReferenceTermAdmin,
     set_status_action,
 )
+from portal.roles import REVIEW_NOMINATIONS
 from portal.templatetags.portal_tags import figure
 
 from .models import (
@@ -187,7 +188,14 @@ def export_csv(modeladmin, request, queryset):
 @admin.register(Nomination)
 class NominationAdmin(HistoryAdmin):
     """Staff review: status and notes are editable; what the nominator sent is not, and a
-    nomination cannot be deleted (it is never lost)."""
+    nomination cannot be deleted (it is never lost).
+
+    Reviewing is one permission (portal.roles.REVIEW_NOMINATIONS, held by 评审管理 and site
+    administrators): it alone opens the list, the form, the status actions, the PDF and the
+    export, and without it nominations are not in the admin at all. Django's own
+    view/change permissions on Nomination are not enough: nominators' personal data is not
+    editorial content.
+    """
 
     list_display = ("reference", "nominee_name", "nominee_organisation", "category", "cycle", "status", "submitted_at")
     list_filter = ("status", "cycle__award", "cycle", "category", "is_sample")
@@ -219,6 +227,12 @@ class NominationAdmin(HistoryAdmin):
     )
     readonly_fields = tuple(name for name in fields if name not in ("status", "reviewer_notes"))
 
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm(REVIEW_NOMINATIONS)
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.has_perm(REVIEW_NOMINATIONS)
+
     def has_add_permission(self, request):
         return False  # nominations come from the public form only
 
@@ -248,12 +262,16 @@ class NominationAdmin(HistoryAdmin):
         return urls + super().get_urls()
 
     def document_view(self, request, pk):
-        """The supporting PDF, for staff only (the file is in private storage, not MEDIA)."""
+        """The supporting PDF, for reviewers only (the file is in private storage, not MEDIA).
+
+        The permission is checked before the lookup, so a user without it gets the same 403
+        whether or not the nomination exists: the answer tells nothing about which do.
+        """
+        if not self.has_view_permission(request):
+            raise PermissionDenied
         nomination = Nomination.objects.filter(pk=pk).first()
         if nomination is None or not nomination.supporting_document:
             raise Http404
-        if not self.has_view_permission(request, nomination):
-            raise PermissionDenied
         try:
             handle = nomination.supporting_document.open("rb")
         except FileNotFoundError:

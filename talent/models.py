@@ -337,6 +337,8 @@ class Nomination(SampleMixin, models.Model):
         ordering = ["-submitted_at", "-pk"]
         verbose_name = _("提名")
         verbose_name_plural = _("提名")
+        # Nomination review is its own role (portal.roles.REVIEW_NOMINATIONS): NominationAdmin reads only this.
+        permissions = [("review_nomination", _("评审提名：查看、修改审核状态、下载证明材料、导出"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["cycle", "category", "nominee_name_normalised", "nominator_email"],

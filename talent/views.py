@@ -15,14 +15,13 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
-from django_ratelimit import ALL
-from django_ratelimit.core import is_ratelimited
 
 from portal import metadata
 from portal.dates import format_local_datetime
 from portal.generic import PageMetadataMixin, PublishedDetailView, PublishedListView
 from portal.metadata import Crumb, page_crumb
 from portal.publishing import published_condition
+from portal.ratelimits import over_limit
 
 from .filters import AwardFilter, ExpertFilter, LaureateFilter
 from .forms import NominationForm, StatusLookupForm
@@ -37,12 +36,11 @@ from .models import (
     ExpertProgramme,
     ExpertService,
     Laureate,
-    Nomination,
 )
 from .registrations import open_calls_context
 from .services import DuplicateNomination, NominationClosed, submit_nomination
 
-SESSION_REFERENCE_KEY = "talent.submitted_nomination"
+SESSION_SUBMISSION_KEY = "talent.submitted_nomination"
 TALENT_HOME_AWARD_COUNT = 6
 TALENT_HOME_PROGRAMME_COUNT = 3
 
@@ -55,7 +53,7 @@ def ratelimited_response(request, status=429):
 
 def limited(request, group: str, rate: str) -> bool:
     """Count this request against the client's limit for `group`; True when over it."""
-    return is_ratelimited(request, group=group, key="ip", rate=rate, method=ALL, increment=True)
+    return over_limit(request, group, rate, increment=True)
 
 
 # --- awards ---------------------------------------------------------------------------------
@@ -284,7 +282,7 @@ class NominationCreateView(View):
             return self.render_form(request, form)
         data = form.cleaned_data
         try:
-            nomination = submit_nomination(
+            submission = submit_nomination(
                 cycle=self.cycle,
                 category=data["category"],
                 nominee_name=data["nominee_name"],
@@ -304,33 +302,47 @@ class NominationCreateView(View):
             # The form runs the model's rules already; this is the last line of defence.
             form.add_error(None, error.messages)
             return self.render_form(request, form)
-        except DuplicateNomination as duplicate:
-            if duplicate.same_form:
-                # The same form sent twice (double click, reload): show the first submission.
-                request.session[SESSION_REFERENCE_KEY] = duplicate.nomination.reference
-                messages.info(request, _("这份提名已经提交过，不会重复受理。"))
-                return redirect("talent:nomination-submitted")
-            form.add_error(
-                None,
-                _("您已经在本届为这位被提名人提交过该类别的提名，无需重复提交。可凭受理编号和邮箱查询进展。"),
-            )
-            return self.render_form(request, form)
-        request.session[SESSION_REFERENCE_KEY] = nomination.reference
+        except DuplicateNomination:
+            # The same form sent twice (double click, reload): nothing new, no second mail.
+            messages.info(request, _("这份提名已经提交过，不会重复受理。"))
+            mailed = True
+        else:
+            mailed = submission.mailed
+        request.session[SESSION_SUBMISSION_KEY] = submitted_summary(self.cycle, data, mailed=mailed)
         return redirect("talent:nomination-submitted")
+
+
+def submitted_summary(cycle: AwardCycle, data: dict, *, mailed: bool) -> dict:
+    """What the confirmation page shows, kept in the session: only what the visitor typed, and
+    whether a mail went out. Never the stored row: a repeat of an earlier nomination (same
+    address, nominee, category) must read exactly like a new one, or the form would tell anyone
+    whom an address has nominated, and give away that nomination's reference."""
+    return {
+        "cycle": cycle.pk,
+        "category": data["category"].pk,
+        "nominee_name": data["nominee_name"],
+        "nominee_organisation": data["nominee_organisation"],
+        "email": data["nominator_email"],
+        "mailed": mailed,
+    }
 
 
 @never_cache
 def nomination_submitted(request):
-    """The confirmation page: only the browser that submitted knows which nomination it was."""
-    reference = request.session.get(SESSION_REFERENCE_KEY)
-    nomination = (
-        Nomination.objects.select_related("cycle__award", "category").filter(reference=reference).first() if reference else None
-    )
-    if nomination is None:
+    """The confirmation page: only the browser that submitted has something to see. The
+    reference goes by mail only (see submitted_summary)."""
+    summary = request.session.get(SESSION_SUBMISSION_KEY)
+    if not isinstance(summary, dict):
+        raise Http404(_("没有刚提交的提名。"))
+    cycle = AwardCycle.objects.select_related("award").filter(pk=summary.get("cycle")).first()
+    category = AwardCategory.objects.filter(pk=summary.get("category")).first()
+    if cycle is None or category is None:
         raise Http404(_("没有刚提交的提名。"))
     context = {
-        "nomination": nomination,
-        "shows_sample": nomination.is_sample,
+        "summary": summary,
+        "cycle": cycle,
+        "category": category,
+        "shows_sample": cycle.is_sample,
         "breadcrumbs": [page_crumb("talent:award-list"), Crumb(_("提名已提交"))],
     }
     return render(request, "talent/nomination_submitted.html", context)

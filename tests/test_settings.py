@@ -72,11 +72,43 @@ def manage(*args, env):
 # --- production configuration ------------------------------------------------------------------
 
 
-def test_check_deploy_passes_with_production_settings():
-    result = manage("check", "--deploy", "--fail-level", "WARNING", env=production_env())
-    output = result.stdout + result.stderr
-    assert result.returncode == 0, output
+def check_deploy(**env):
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=production_env(**env))
+    return result.returncode, result.stdout + result.stderr
+
+
+def test_check_deploy_passes_with_production_settings_and_redis():
+    # The check reads the configuration only: no Redis server needs to listen there.
+    status, output = check_deploy(DJANGO_CACHE_URL="redis://127.0.0.1:6379/0")
+    assert status == 0, output
     assert "System check identified no issues" in output
+
+
+def test_check_deploy_refuses_a_process_local_rate_limit_cache():
+    """Without a shared cache each gunicorn worker keeps its own counts: an error, in Chinese
+    and English, from `check --deploy` (portal.E001 is not silenced)."""
+    status, output = check_deploy()
+    assert status != 0
+    assert "portal.E001" in output and "PORTAL_SINGLE_PROCESS=true" in output
+    assert "频率限制使用的是进程内缓存" in output
+
+    # Other commands (migrate, runserver) still run: only the deploy check refuses.
+    plain = manage("check", env=production_env())
+    assert plain.returncode == 0, plain.stdout + plain.stderr
+
+
+def test_check_deploy_accepts_a_declared_single_process():
+    status, output = check_deploy(PORTAL_SINGLE_PROCESS="true")
+    assert status == 0, output
+    assert "portal.E001" not in output
+
+
+def test_only_the_portal_check_speaks_for_the_local_cache(load_settings):
+    assert {"django_ratelimit.E003", "django_ratelimit.W001"} <= set(load_settings()["SILENCED_SYSTEM_CHECKS"])
+    production = load_settings(**production_env())
+    assert "portal.E001" not in production["SILENCED_SYSTEM_CHECKS"]
+    redis = load_settings(**production_env(DJANGO_CACHE_URL="redis://127.0.0.1:6379/0"))
+    assert redis["SILENCED_SYSTEM_CHECKS"] == ["django_ratelimit.W001"]
 
 
 def test_production_without_secret_key_refuses_to_start(load_settings):

@@ -1,17 +1,30 @@
 """Factories for the talent models: make_<model>(**overrides) with sensible defaults."""
 
 import datetime
+import io
 import itertools
 import secrets
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from pypdf import PdfWriter
 
 from portal.publishing import Status
 
 _counter = itertools.count(1)
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+def pdf_bytes(writer=None) -> bytes:
+    """A PDF written by pypdf: one blank page, or what `writer` holds (scripts, encryption…)."""
+    if writer is None:
+        writer = PdfWriter()
+        writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+PDF_BYTES = pdf_bytes()
 
 
 def make_pdf(name="材料.pdf", content=PDF_BYTES):
@@ -113,7 +126,8 @@ def make_expert(fields=(), services=(), **kwargs):
 
 
 def make_nomination(**kwargs):
-    """A nomination written through the service, as the public form does."""
+    """A nomination written through the service, as the public form does (the new row, or the
+    earlier one a repeat matches)."""
     from talent.services import submit_nomination
 
     if "cycle" not in kwargs:
@@ -128,4 +142,4 @@ def make_nomination(**kwargs):
     kwargs.setdefault("nominator_email", "nominator@example.com")
     kwargs.setdefault("form_token", secrets.token_urlsafe(16))  # the nonce a valid form yields
     kwargs.setdefault("status_url", "http://testserver/talent/nominations/status/")
-    return submit_nomination(**kwargs)
+    return submit_nomination(**kwargs).nomination

@@ -36,7 +36,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.core.management.color import no_style
+from django.db import connection, transaction
 from reversion.models import Revision
 from reversion.revisions import add_to_revision, create_revision, is_registered, set_comment
 
@@ -167,7 +168,17 @@ class Command(BaseCommand):
         new_records = [record for record in records if str(record["pk"]) not in existing[record["model"]]]
         for deserialized in serializers.deserialize("python", new_records):
             deserialized.save()
+        self.reset_sequences({apps.get_model(record["model"]) for record in new_records})
         return len(new_records)
+
+    @staticmethod
+    def reset_sequences(models) -> None:
+        """Move PostgreSQL's id sequences past the fixture's fixed ids (as loaddata does), so the
+        next row an editor adds does not collide with one loaded here. No-op on SQLite."""
+        statements = connection.ops.sequence_reset_sql(no_style(), sorted(models, key=lambda m: m._meta.label))
+        with connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
 
     def reset_rows(self, paths: list[Path]) -> None:
         """loaddata over existing rows, each overwritten row recorded as a revision first."""
