@@ -23,7 +23,7 @@ CHROMIUM := /usr/bin/chromium
 APT_INSTALL := DEBIAN_FRONTEND=noninteractive apt-get install -y -q
 SCREENSHOT := docs/screenshot-home.png
 
-.PHONY: help venv run test test-sqlite test-postgres lint browser-deps postgres-deps redis-deps check-deploy \
+.PHONY: help venv run test test-sqlite test-postgres lint browser-deps postgres-deps redis-deps check-deploy bench \
 	screenshot clean distclean
 
 help:
@@ -34,6 +34,8 @@ help:
 	@echo "make lint           ruff check + ruff format --check (pyproject.toml)"
 	@echo "make check-deploy   manage.py check --deploy with production settings"
 	@echo "make screenshot     regenerate $(SCREENSHOT)"
+	@echo "make bench          gunicorn + wrk on every public page, SQLite and PostgreSQL, N=1 and 10 -> docs/performance.md"
+	@echo "                     (BENCH_ARGS='--databases sqlite --scales 1 --cache off --duration 3' to narrow; see --help)"
 	@echo "make venv | browser-deps | postgres-deps | redis-deps | clean | distclean"
 
 # --- Python environment: rebuilt only when the requirements change -------------------------
@@ -55,7 +57,10 @@ run: venv
 
 # --- Tests ----------------------------------------------------------------------------------
 # lint first: a ruff finding fails `make test` (and CI, which runs it) before any suite runs.
+# tests/test_scale_out_services.py starts its own PostgreSQL in either run: its server programs are
+# installed as root and always in CI; otherwise that module skips when they are missing.
 test: lint browser-deps redis-deps
+	@if [ "$$(id -u)" = 0 ] || [ "$${CI:-}" = true ]; then $(MAKE) --no-print-directory postgres-deps; fi
 	$(MAKE) --no-print-directory test-sqlite
 	@if [ "$${CI:-}" = true ] || [ "$${PG:-}" = 1 ]; then \
 		$(MAKE) --no-print-directory test-postgres; \
@@ -118,6 +123,21 @@ check-deploy: venv
 		DJANGO_SECRET_KEY="$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 		DJANGO_ALLOWED_HOSTS=portal.example.org DJANGO_CACHE_URL=redis://127.0.0.1:6379/0 \
 		$(MANAGE) check --deploy --fail-level WARNING
+
+# --- Benchmark -------------------------------------------------------------------------------
+# gunicorn (2 workers, production settings) loaded by wrk on every public page type; the numbers
+# and the machine go to docs/performance.md (scripts/bench.py --help). About 25 minutes in full.
+BENCH_ARGS ?=
+bench: venv redis-deps postgres-deps
+	@if ! command -v wrk >/dev/null; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "Installing wrk (Debian package), the load generator of the benchmark"; \
+			apt-get update -q && $(APT_INSTALL) wrk; \
+		else \
+			echo "wrk is missing; install it with: sudo apt-get install wrk" >&2; exit 1; \
+		fi; \
+	fi
+	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
 
 # --- README screenshot ----------------------------------------------------------------------
 screenshot: venv browser-deps

@@ -9,9 +9,9 @@ everything a reader sees is Publishable, so the public views start from `.publis
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from portal.addresses import detail_url, page_url
 from portal.dates import PreciseDateMixin
 from portal.models import Photo, ReferenceTerm
 from portal.publishing import Publishable
@@ -26,7 +26,7 @@ class TechField(ReferenceTerm):
         verbose_name_plural = _("技术领域")
 
     def get_absolute_url(self):
-        return reverse("innovation:platform-list") + f"?field={self.slug}"
+        return page_url("innovation:platform-list") + f"?field={self.slug}"
 
 
 class PartnerKind(models.TextChoices):
@@ -70,7 +70,7 @@ class PartnerInstitution(SluggedMixin, Publishable):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("innovation:partner-detail", kwargs={"slug": self.slug})
+        return detail_url("innovation:partner-detail", self.slug)
 
     def clean(self):
         super().clean()
@@ -142,7 +142,7 @@ class Platform(SluggedMixin, PreciseDateMixin, Publishable):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("innovation:platform-detail", kwargs={"slug": self.slug})
+        return detail_url("innovation:platform-detail", self.slug)
 
 
 class Qualification(ReferenceTerm):
@@ -153,7 +153,7 @@ class Qualification(ReferenceTerm):
         verbose_name_plural = _("企业资质")
 
     def get_absolute_url(self):
-        return reverse("innovation:enterprise-list") + f"?flag={self.slug}"
+        return page_url("innovation:enterprise-list") + f"?flag={self.slug}"
 
 
 class CapitalStage(models.TextChoices):
@@ -195,7 +195,7 @@ class Enterprise(SluggedMixin, Publishable):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("innovation:enterprise-detail", kwargs={"slug": self.slug})
+        return detail_url("innovation:enterprise-detail", self.slug)
 
 
 class EventKind(models.TextChoices):
@@ -230,7 +230,7 @@ class Event(PreciseDateMixin, Publishable):
         return f"{self.year} {self.name}"
 
     def get_absolute_url(self):
-        return reverse("innovation:event-list") + f"#event-{self.pk}"
+        return page_url("innovation:event-list") + f"#event-{self.pk}"
 
 
 class AchievementKind(models.TextChoices):
@@ -266,7 +266,7 @@ class Achievement(PreciseDateMixin, Publishable):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("innovation:achievement-list") + f"#achievement-{self.pk}"
+        return page_url("innovation:achievement-list") + f"#achievement-{self.pk}"
 
 
 class CooperationScope(models.TextChoices):
@@ -315,7 +315,7 @@ class Cooperation(SluggedMixin, PreciseDateMixin, Publishable):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("innovation:cooperation-list") + f"#{self.slug}"
+        return page_url("innovation:cooperation-list") + f"#{self.slug}"
 
     def countries(self) -> list[str]:
         """The partners' countries, in partner order; reads `partners.all()` (prefetchable).
@@ -362,7 +362,7 @@ class InnovationFigure(Publishable):
         return f"{self.year} {self.label}"
 
     def get_absolute_url(self):
-        return reverse("innovation:innovation-home") + f"#figures-{self.group}"
+        return page_url("innovation:innovation-home") + f"#figures-{self.group}"
 
 
 class PolicyTopic(models.TextChoices):
@@ -391,4 +391,4 @@ class Policy(PreciseDateMixin, Publishable):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("innovation:innovation-home") + f"#policy-{self.pk}"
+        return page_url("innovation:innovation-home") + f"#policy-{self.pk}"

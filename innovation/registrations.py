@@ -8,8 +8,9 @@ import datetime
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from portal.registry import HomeBlock, NavItem, SearchDocument, SearchSource, SectionNav
+from portal.registry import DemoData, HomeBlock, NavItem, SearchDocument, SearchSource, SectionNav
 
+from . import demo
 from .models import (
     Achievement,
     Cooperation,
@@ -131,3 +132,6 @@ search_sources = [
 
 # Models with a detail page of their own, listed in sitemap.xml.
 sitemap_models = [Platform, PartnerInstitution, Enterprise]
+
+# Rows for `manage.py generate_demo_data` (innovation/demo.py).
+demo_data = DemoData(30, demo.generate, demo.generated_rows)

@@ -2,6 +2,8 @@
 portal's generic views) and prefetch only published related rows, so every page runs a fixed
 number of queries however many rows, partners or photos it shows."""
 
+from django.db.models import Count, F, Window
+from django.db.models.functions import RowNumber
 from django.views.generic import TemplateView
 
 from portal import metadata
@@ -34,9 +36,39 @@ def figure_groups(figures) -> list[dict]:
     ]
 
 
+# How many rows the landing page shows of each list; each block links to its full list.
+HOME_PLATFORM_COUNT = 8
+HOME_COOPERATION_COUNT = 6
+HOME_STAGE_ENTERPRISE_COUNT = 8  # per capital-market stage; the stage links to its filtered list
+
+
+def capital_pipeline() -> list[dict]:
+    """The capital-market stages with enterprises, in declared order: [{stage, label, count,
+    enterprises}], `count` all the stage's public enterprises, `enterprises` the first
+    HOME_STAGE_ENTERPRISE_COUNT of them. Two queries however many enterprises there are."""
+    public = Enterprise.objects.published().exclude(capital_stage="")
+    counts = dict(public.order_by().values_list("capital_stage").annotate(count=Count("pk")))
+    ranked = public.annotate(
+        place=Window(RowNumber(), partition_by=F("capital_stage"), order_by=(F("ordering").asc(), F("pk").asc()))
+    )
+    shown = list(ranked.filter(place__lte=HOME_STAGE_ENTERPRISE_COUNT).only("name", "slug", "capital_stage"))
+    shown.sort(key=lambda enterprise: enterprise.place)
+    return [
+        {
+            "stage": stage.value,
+            "label": stage.label,
+            "count": counts[stage.value],
+            "enterprises": [enterprise for enterprise in shown if enterprise.capital_stage == stage],
+        }
+        for stage in CapitalStage
+        if counts.get(stage.value)
+    ]
+
+
 class InnovationHomeView(PageMetadataMixin, TemplateView):
     """The section's landing page: 双创 figures, the capital-market pipeline, platforms, and
-    the way to every list."""
+    the way to every list. Each list shows its first few rows and links to the whole list, so
+    the page does not grow with the number of platforms, enterprises or cooperations."""
 
     template_name = "innovation/innovation_home.html"
 
@@ -47,16 +79,13 @@ class InnovationHomeView(PageMetadataMixin, TemplateView):
         context["figure_groups"] = [group for group in groups if group["group"] != FigureGroup.CAPITAL_MARKET]
         context["capital_figures"] = [figure for figure in figures if figure.group == FigureGroup.CAPITAL_MARKET]
         context["capital_policies"] = list(Policy.objects.published().filter(topic=PolicyTopic.CAPITAL_MARKET))
-        pipeline = Enterprise.objects.published().exclude(capital_stage="").order_by("capital_stage", "ordering", "pk")
-        context["pipeline"] = [
-            {"stage": stage.value, "label": stage.label, "enterprises": [e for e in pipeline if e.capital_stage == stage]}
-            for stage in CapitalStage
-            if any(e.capital_stage == stage for e in pipeline)
-        ]
-        context["platforms"] = Platform.objects.published().prefetch_related(public_rows(Platform, "partners"))
+        context["pipeline"] = capital_pipeline()
+        # The summary shows a platform's name and state only: no partners to prefetch.
+        context["platforms"] = Platform.objects.published().only("name", "slug", "state", "state_note")[:HOME_PLATFORM_COUNT]
         context["events"] = Event.objects.published()[:5]
         context["achievements"] = Achievement.objects.published().select_related("enterprise")[:3]
-        context["cooperations"] = Cooperation.objects.published().prefetch_related(public_rows(Cooperation, "partners"))
+        cooperations = Cooperation.objects.published().prefetch_related(public_rows(Cooperation, "partners"))
+        context["cooperations"] = cooperations[:HOME_COOPERATION_COUNT]
         return context
 
 

@@ -4,9 +4,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery
 from django.db.models.functions import ExtractYear
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from portal.addresses import detail_url, page_url
 from portal.dates import DatePrecision, PreciseDateMixin, format_precise_date, normalise_precise_date
 from portal.models import Photo
 from portal.publishing import Publishable, PublishableQuerySet
@@ -50,7 +50,7 @@ class Park(SluggedMixin, Publishable):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("parks:park-detail", kwargs={"slug": self.slug})
+        return detail_url("parks:park-detail", self.slug)
 
     @property
     def approved_on_display(self):
@@ -139,7 +139,7 @@ class Area(SluggedMixin, PreciseDateMixin, Publishable):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("parks:area-list") + f"#{self.slug}"
+        return page_url("parks:area-list") + f"#{self.slug}"
 
 
 # Within a year, `sequence` decides: "2010年" (同年, after September) can follow "2010年9月".
@@ -176,7 +176,7 @@ class Milestone(PreciseDateMixin, Publishable):
         return f"{self.date_display} {self.title}"
 
     def get_absolute_url(self):
-        return reverse("parks:milestone-list") + f"#milestone-{self.pk}"
+        return page_url("parks:milestone-list") + f"#milestone-{self.pk}"
 
     @property
     def decade(self) -> int:
@@ -210,7 +210,7 @@ class Industry(SluggedMixin, Publishable):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("parks:industry-list") + f"#{self.slug}"
+        return page_url("parks:industry-list") + f"#{self.slug}"
 
 
 class MetricCategory(models.TextChoices):
@@ -250,7 +250,7 @@ class Metric(SluggedMixin, models.Model):
         return f"{self.name}（{self.unit}）"
 
     def get_absolute_url(self):
-        return reverse("parks:indicator-list") + f"?metric={self.slug}"
+        return page_url("parks:indicator-list") + f"?metric={self.slug}"
 
     @property
     def is_ranking(self) -> bool:
@@ -357,4 +357,4 @@ class Honour(PreciseDateMixin, Publishable):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("parks:honour-list") + f"#honour-{self.pk}"
+        return page_url("parks:honour-list") + f"#honour-{self.pk}"

@@ -10,8 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from portal import metadata
 from portal.dates import iso_precise_date
-from portal.registry import HomeBlock, NavItem, SearchDocument, SearchSource, SectionNav
+from portal.registry import DemoData, HomeBlock, NavItem, SearchDocument, SearchSource, SectionNav
 
+from . import demo
 from .models import Area, Honour, Indicator, Industry, Milestone, Park
 
 HOME_MILESTONE_COUNT = 4
@@ -104,6 +105,9 @@ search_sources = [
 
 # Models with a detail page of their own, listed in sitemap.xml.
 sitemap_models = [Park]
+
+# Rows for `manage.py generate_demo_data` (parks/demo.py).
+demo_data = DemoData(10, demo.generate, demo.generated_rows)
 
 
 def park_organization(request, park: Park, *, is_zone: bool = True) -> dict:

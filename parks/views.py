@@ -2,7 +2,7 @@
 portal's generic views) and carries the joins and prefetches its template needs, so each page
 runs the same number of queries however many rows it shows."""
 
-from django.db.models import Prefetch
+from django.db.models import Q, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -16,7 +16,39 @@ from .indicators import IndicatorTable, csv_response, json_response, series_by_t
 from .models import Area, Honour, Indicator, Industry, MetricCategory, Milestone, Park
 from .registrations import park_organization
 
+# How many rows of each list a park's page shows; each block links to its full list.
 LATEST_MILESTONE_COUNT = 5
+PARK_PAGE_ROWS = 24  # areas, industries and honours
+
+
+def park_page_rows(park: Park) -> dict:
+    """What a park's page shows besides the park, each list read with one plain query filtered
+    on the park (no prefetch machinery: one park, so nothing to batch) and capped, so the page
+    neither grows nor slows with the rows: profile items, areas, industries, the latest
+    milestones, honours, and in one query the latest year's key figures and rankings."""
+    if park is None:
+        return {}
+    indicators = Indicator.objects.published().filter(park=park)
+    key_figures = indicators.filter(featured=True).exclude(metric__category=MetricCategory.RANKING)
+    rankings = indicators.rankings()
+    # The latest year is chosen for the key figures and for the rankings each on its own rows,
+    # as `latest_year()` would; one query reads both and they are told apart by the category.
+    latest_key_year = key_figures.order_by("-year").values("year")[:1]
+    latest_ranking_year = rankings.order_by("-year").values("year")[:1]
+    latest = indicators.filter(
+        (Q(featured=True) & ~Q(metric__category=MetricCategory.RANKING) & Q(year=Subquery(latest_key_year)))
+        | (Q(metric__category=MetricCategory.RANKING) & Q(year=Subquery(latest_ranking_year)))
+    )
+    latest = list(latest.select_related("metric"))
+    return {
+        "profile_sections": park.profile_sections(),
+        "rankings": [row for row in latest if row.metric.category == MetricCategory.RANKING],
+        "key_indicators": [row for row in latest if row.metric.category != MetricCategory.RANKING],
+        "industries": list(Industry.objects.published().filter(park=park)[:PARK_PAGE_ROWS]),
+        "areas": list(Area.objects.published().filter(park=park)[:PARK_PAGE_ROWS]),
+        "latest_milestones": list(Milestone.objects.published().filter(park=park).latest_first()[:LATEST_MILESTONE_COUNT]),
+        "honours": list(Honour.objects.published().filter(park=park)[:PARK_PAGE_ROWS]),
+    }
 
 
 class ParkDetailView(PublishedDetailView):
@@ -25,39 +57,14 @@ class ParkDetailView(PublishedDetailView):
     model = Park
     template_name = "parks/park_detail.html"
     breadcrumb_parents = ("parks:park-home",)
-
-    def get_queryset(self):
-        published_indicators = Indicator.objects.published().select_related("metric")
-        # The ranking has its own callout on the page, so it is not repeated among the key figures.
-        key_figures = published_indicators.filter(featured=True).exclude(metric__category=MetricCategory.RANKING)
-        return (
-            super()
-            .get_queryset()
-            .select_related("photo")
-            .prefetch_related(
-                "profile_items",
-                Prefetch("areas", queryset=Area.objects.published().select_related("photo")),
-                Prefetch("industries", queryset=Industry.objects.published()),
-                Prefetch(
-                    "milestones",
-                    queryset=Milestone.objects.published().latest_first()[:LATEST_MILESTONE_COUNT],
-                    to_attr="latest_milestones",
-                ),
-                Prefetch(
-                    "indicators",
-                    queryset=key_figures.latest_year(),
-                    to_attr="key_indicators",
-                ),
-                Prefetch("indicators", queryset=published_indicators.rankings().latest_year(), to_attr="rankings"),
-                Prefetch("honours", queryset=Honour.objects.published()),
-            )
-        )
+    select_related = ("photo",)
 
     def get_context_data(self, **kwargs):
         others = Park.objects.published().exclude(pk=self.object.pk) if self.object is not None else Park.objects.none()
         self.other_parks = list(others.only("name", "slug", "ordering"))
         context = super().get_context_data(**kwargs)
         context["other_parks"] = self.other_parks
+        context.update(park_page_rows(self.object))
         return context
 
     def get_structured_data(self, context):

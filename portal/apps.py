@@ -11,6 +11,7 @@ class PortalConfig(AppConfig):
         from . import (
             checks,  # noqa: F401 - registers the portal's deploy checks
             home,
+            page_cache,
             roles,
             search,
         )
@@ -27,6 +28,8 @@ class PortalConfig(AppConfig):
         registry.register_search(SearchSource(Photo, _("图片"), search.photo_document, ("tags",), order=90))
         # The index follows every save, delete and link of what it reads (see portal.search).
         search.connect_signals()
+        # Every change of a content row makes the cached pages out of date (see portal.page_cache).
+        page_cache.connect_signals()
         registry.register_sitemap_models([Article, Photo])
         # The admin's groups follow portal.roles on every migrate.
         post_migrate.connect(roles.sync_roles, sender=self, dispatch_uid="portal.roles.sync_roles")

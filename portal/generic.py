@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
+from .filters import PlainSelect
 from .metadata import Crumb, lead_photo, page_crumb
 from .registry import registry
 
@@ -114,6 +115,15 @@ class PublishedListView(PageMetadataMixin, RelatedRowsMixin, FilterView):
             message = _("没有第 %(requested)s 页，已显示第 %(number)d 页。")
             messages.info(self.request, message % {"requested": requested[:20], "number": page.number})
         return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_filterset(self, filterset_class):
+        filterset = super().get_filterset(filterset_class)
+        for field in filterset.form.fields.values():
+            if type(field.widget) is forms.Select:
+                # The same markup without a template include per option (portal.filters.PlainSelect);
+                # the widget keeps its state (choices, attributes), only its rendering changes.
+                field.widget.__class__ = PlainSelect
+        return filterset
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)

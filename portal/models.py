@@ -10,15 +10,22 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import models
+from django.db import models, router
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import JSONObject
-from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from .addresses import detail_url, page_url
 from .dates import PreciseDateMixin
-from .images import RENDITIONS, build_renditions, original_upload_to, strip_private_metadata, validate_image_file
+from .images import (
+    RENDITION_FORMATS,
+    RENDITIONS,
+    build_renditions,
+    original_upload_to,
+    strip_private_metadata,
+    validate_image_file,
+)
 from .publishing import Publishable, PublishableQuerySet
 from .slugs import SluggedMixin
 
@@ -41,6 +48,9 @@ class JSONArrayAgg(models.Aggregate):
     def as_postgresql(self, compiler, connection, **extra_context):
         template = "%(function)s(%(distinct)s%(expressions)s)::text"
         return self.as_sql(compiler, connection, function="JSON_AGG", template=template, **extra_context)
+
+
+_load_sql: dict[str, tuple[str, tuple]] = {}  # SiteSettings.load()'s query per database alias
 
 
 class SiteSettings(models.Model):
@@ -107,8 +117,15 @@ class SiteSettings(models.Model):
         links = [FriendlyLink(site=self, **row) for row in json.loads(self.links_json or "[]")]
         return sorted(links, key=lambda link: (link.ordering, link.pk))
 
+    def shell_key(self) -> tuple:
+        """Every value the site's shell shows (the fields and the 友情链接): the key under which
+        its rendered footer is kept (portal_tags.site_footer)."""
+        fields = tuple(getattr(self, field.attname) for field in self._meta.concrete_fields)
+        return (*fields, tuple((link.pk, link.name, link.url, link.ordering) for link in self.friendly_links))
+
     @classmethod
-    def load(cls) -> "SiteSettings":
+    def with_links(cls) -> models.QuerySet:
+        """The settings with their 友情链接 as a JSON array (`links_json`), in one query."""
         links = (
             FriendlyLink.objects.filter(site=OuterRef("pk"))
             .order_by()
@@ -116,7 +133,19 @@ class SiteSettings(models.Model):
             .annotate(rows=JSONArrayAgg(JSONObject(pk="pk", name="name", url="url", ordering="ordering")))
             .values("rows")
         )
-        settings, created = cls.objects.annotate(links_json=Subquery(links)).get_or_create(pk=1)
+        return cls.objects.annotate(links_json=Subquery(links))
+
+    @classmethod
+    def load(cls) -> "SiteSettings":
+        """The settings row, read fresh (every page shows it: one query). The query is compiled
+        once per process and database (compiling the subquery cost more than running it)."""
+        alias = router.db_for_read(cls)
+        compiled = _load_sql.get(alias)
+        if compiled is None:
+            compiled = _load_sql[alias] = cls.with_links().filter(pk=1).query.get_compiler(alias).as_sql()
+        for settings in cls.objects.raw(*compiled).using(alias):
+            return settings
+        settings, created = cls.with_links().get_or_create(pk=1)
         if created:
             settings.links_json = None  # a new row has no links yet
         return settings
@@ -207,7 +236,7 @@ class PhotoTag(ReferenceTerm):
         verbose_name_plural = _("图片标签")
 
     def get_absolute_url(self):
-        return reverse("portal:photo-list") + f"?tag={self.slug}"
+        return page_url("portal:photo-list") + f"?tag={self.slug}"
 
 
 class Photo(SluggedMixin, Publishable):
@@ -247,7 +276,7 @@ class Photo(SluggedMixin, Publishable):
         return self.caption
 
     def get_absolute_url(self):
-        return reverse("portal:photo-detail", kwargs={"slug": self.slug})
+        return detail_url("portal:photo-detail", self.slug)
 
     def save(self, *args, **kwargs):
         # A new upload is stored without its private metadata under a random name, and the
@@ -273,12 +302,29 @@ class Photo(SluggedMixin, Publishable):
 
     @property
     def srcset(self) -> str:
+        """The JPEG renditions as an <img srcset>: "…-thumb.jpg 320w, …-card.jpg 640w, …"."""
         parts = []
         for spec in RENDITIONS:
             data = self.renditions.get(spec.name)
             if data:
                 parts.append(f"{default_storage.url(data['name'])} {data['width']}w")
         return ", ".join(parts)
+
+    @property
+    def sources(self) -> list[dict]:
+        """One {type, srcset} per stored modern format, best first, for the <source> elements of
+        a <picture>; empty for renditions made before the formats (the JPEG <img> shows alone)."""
+        sources = []
+        for image_format in RENDITION_FORMATS:
+            parts = []
+            for spec in RENDITIONS:
+                data = self.renditions.get(spec.name)
+                name = data and (data.get("formats") or {}).get(image_format.name)
+                if name:
+                    parts.append(f"{default_storage.url(name)} {data['width']}w")
+            if parts:
+                sources.append({"type": image_format.mime_type, "srcset": ", ".join(parts)})
+        return sources
 
 
 class Article(SluggedMixin, PreciseDateMixin, Publishable):
@@ -310,7 +356,7 @@ class Article(SluggedMixin, PreciseDateMixin, Publishable):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("portal:article-detail", kwargs={"slug": self.slug})
+        return detail_url("portal:article-detail", self.slug)
 
     @property
     def origin_display(self) -> str:

@@ -77,6 +77,22 @@ class SearchSource:
     order: int = 50
 
 
+@dataclass(frozen=True)
+class DemoData:
+    """What a part of the site adds to `manage.py generate_demo_data` (see portal.demo).
+
+    `generate(run)` bulk-inserts the part's rows, reading scale, random numbers, dates and the
+    generated photos from `run` (a portal.demo.DemoRun), one `run.step(model)` per model.
+    `generated()` returns querysets of every row it generates, in deletion order (children
+    before what they point to); `remove_sample_data`, and a new run before it generates, delete
+    them. Parts generate in ascending `order` (the portal's photos and articles come first, at 0)
+    and are removed in descending order."""
+
+    order: int
+    generate: Callable[[Any], None]
+    generated: Callable[[], list]
+
+
 @dataclass
 class Registry:
     nav: list[NavItem] = field(default_factory=list)
@@ -88,6 +104,7 @@ class Registry:
     sample_models: list = field(default_factory=list)
     sample_hooks: list[Callable] = field(default_factory=list)
     home_structured_data: list[Callable] = field(default_factory=list)
+    demo_data: list[DemoData] = field(default_factory=list)
 
     def page(self, url_name: str) -> NavItem | None:
         """The registered page named `url_name` (from a section's row or the top navigation)."""
@@ -150,7 +167,7 @@ class Registry:
         row; items of the row with `quick_order` count too), home_blocks, search_sources,
         sitemap_models, sample_models, sample_after_load, home_structured_data (callables `(request) -> list of schema.org
         nodes` for the home page, e.g. the zone as an organisation). The section is named after
-        the module's package (e.g. "parks")."""
+        the module's package (e.g. "parks"). `demo_data` (a DemoData) feeds generate_demo_data."""
         section_nav = getattr(registrations, "section_nav", None)
         if section_nav is not None:
             self.section_navs[registrations.__name__.split(".")[0]] = section_nav
@@ -170,6 +187,10 @@ class Registry:
         sample_models = getattr(registrations, "sample_models", ())
         if sample_models:
             self.register_sample_models(sample_models, after_load=getattr(registrations, "sample_after_load", None))
+        demo_data = getattr(registrations, "demo_data", None)
+        if demo_data is not None and demo_data not in self.demo_data:
+            self.demo_data.append(demo_data)
+            self.demo_data.sort(key=lambda entry: entry.order)
 
 
 registry = Registry()

@@ -21,7 +21,7 @@ The portal imports no section: it reads the registry only.
 
 import datetime
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -59,12 +59,27 @@ def normalise(text: str) -> str:
     return _folded(text)[0]
 
 
-def _folded(text: str) -> tuple[str, list[int]]:
+# Each character's fold (NFKC, then casefold), kept per process; characters whose fold is not
+# exactly one character (ﬁ → fi, ß → ss, a lone combining mark → "") are also in _MULTI.
+_FOLDS: dict[int, str] = {}
+_MULTI: set[str] = set()
+
+
+def _folded(text: str) -> tuple[str, Sequence[int]]:
     """`normalise(text)` and, for each of its characters, the index of the character of `text`
-    it comes from."""
+    it comes from. Most texts fold character for character: then one `str.translate` gives the
+    text and the origins are the positions themselves (each result's excerpt folds its text)."""
+    chars = set(text)
+    for char in chars:
+        if ord(char) not in _FOLDS:
+            folded = _FOLDS[ord(char)] = unicodedata.normalize("NFKC", char).casefold()
+            if len(folded) != 1:
+                _MULTI.add(char)
+    if _MULTI.isdisjoint(chars):
+        return text.translate(_FOLDS), range(len(text))
     parts, origins = [], []
     for index, char in enumerate(text):
-        folded = unicodedata.normalize("NFKC", char).casefold()
+        folded = _FOLDS[ord(char)]
         parts.append(folded)
         origins.extend([index] * len(folded))
     return "".join(parts), origins

@@ -7,6 +7,7 @@ unless DJANGO_SECURE_HTTPS=false (plain-HTTP intranet).
 
 import os
 import secrets
+import urllib.parse
 from datetime import timedelta
 from pathlib import Path
 
@@ -71,8 +72,12 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Above everything that changes a page: answers 304 when its ETag/Last-Modified still match.
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # After LocaleMiddleware (its key holds the language), before the rest: a hit skips them.
+    "portal.page_cache.PageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Before CsrfViewMiddleware, which reads the whole body: oversized and rate-limited posts
     # are refused unread.
@@ -185,6 +190,54 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# More than one app server: media on S3-compatible object storage (django-storages), so every
+# server reads and writes the same files (README, "More than one machine"). Photos and renditions
+# go to DJANGO_S3_BUCKET, which its bucket policy makes publicly readable; pages link them by
+# plain unsigned URLs under DJANGO_S3_PUBLIC_URL (default: the endpoint, path-style), made by
+# string formatting without a call to S3. A file is never overwritten (a name taken gets another),
+# so each is cached for a year. Nomination documents go to DJANGO_S3_PRIVATE_BUCKET, which nothing makes
+# public; they have no URL (talent.storage): staff download them through the admin, which
+# streams them. Both buckets or neither: documents on one server's disk would be missing on the others.
+S3_BUCKET = os.environ.get("DJANGO_S3_BUCKET", "")
+S3_PRIVATE_BUCKET = os.environ.get("DJANGO_S3_PRIVATE_BUCKET", "")
+MEDIA_ORIGINS = []  # where public media are read from when not from the site itself (CSP img-src)
+if S3_BUCKET or S3_PRIVATE_BUCKET:
+    if not (S3_BUCKET and S3_PRIVATE_BUCKET) or S3_BUCKET == S3_PRIVATE_BUCKET:
+        raise ImproperlyConfigured("Set both DJANGO_S3_BUCKET and DJANGO_S3_PRIVATE_BUCKET, to two different buckets.")
+    s3_endpoint = os.environ.get("DJANGO_S3_ENDPOINT_URL", "").rstrip("/")
+    s3_region = os.environ.get("DJANGO_S3_REGION", "")
+    s3_connection = {
+        # Unset keys: boto3 looks for credentials itself (AWS_* variables, an instance role).
+        "access_key": os.environ.get("DJANGO_S3_ACCESS_KEY_ID", "") or None,
+        "secret_key": os.environ.get("DJANGO_S3_SECRET_ACCESS_KEY", "") or None,
+        "endpoint_url": s3_endpoint or None,
+        "region_name": s3_region or None,
+        "file_overwrite": False,
+        "querystring_auth": False,
+        "default_acl": None,  # what may be read is the bucket policy's business, not each object's
+    }
+    if s3_endpoint:
+        s3_default_public_url = f"{s3_endpoint}/{S3_BUCKET}"
+    else:
+        s3_default_public_url = f"https://{S3_BUCKET}.s3.{s3_region or 'us-east-1'}.amazonaws.com"
+    s3_public_url = urllib.parse.urlsplit(os.environ.get("DJANGO_S3_PUBLIC_URL", "") or s3_default_public_url)
+    if s3_public_url.scheme not in {"http", "https"} or not s3_public_url.netloc:
+        raise ImproperlyConfigured("DJANGO_S3_PUBLIC_URL must be an http(s):// address, e.g. https://media.example.org.")
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **s3_connection,
+            "bucket_name": S3_BUCKET,
+            "url_protocol": f"{s3_public_url.scheme}:",
+            "custom_domain": s3_public_url.netloc + s3_public_url.path.rstrip("/"),
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+    STORAGES["private"] = {
+        "BACKEND": "talent.storage.PrivateS3Storage",
+        "OPTIONS": {**s3_connection, "bucket_name": S3_PRIVATE_BUCKET},
+    }
+    MEDIA_ORIGINS = [f"{s3_public_url.scheme}://{s3_public_url.netloc}"]
 WHITENOISE_MAX_AGE = 60 * 60 * 24 * 365 if not DEBUG else 0
 
 # Uploads: photos are checked by content, size and pixel count (portal.images).
@@ -205,7 +258,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", *MEDIA_ORIGINS],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],
@@ -266,6 +319,20 @@ elif CACHE_URL:
     raise ImproperlyConfigured("DJANGO_CACHE_URL must start with redis://, rediss:// or memcached://.")
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+SHARED_CACHE = CACHES["default"]["BACKEND"] != "django.core.cache.backends.locmem.LocMemCache"
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # Django's, keeping its redis-py client instead of building one per call (portal.redis_cache).
+    CACHES["default"]["BACKEND"] = "portal.redis_cache.RedisCache"
+    # A cache that stops answering is an error within a second (logged, the page served
+    # uncached: portal.page_cache), not a request hanging on a socket.
+    CACHES["default"]["OPTIONS"] = {"socket_connect_timeout": 1, "socket_timeout": 1}
+    # Sessions read from Redis, written through to the database: one shared store, no query per
+    # staff request, nothing lost when Redis restarts.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# The page cache (portal.page_cache): anonymous pages from the shared cache, never stale. On by
+# default in production with a shared cache; PORTAL_PAGE_CACHE=on|off decides otherwise (with the
+# per-process LocMemCache it is right for one process only: every process bumps its own counter).
+PORTAL_PAGE_CACHE = env_bool("PORTAL_PAGE_CACHE", SHARED_CACHE and not DEBUG)
 
 # Rate limits (django-ratelimit, on the default cache) for the public nomination form and the
 # status lookup. django_ratelimit.E003/W001 flag LocMemCache (not shared between processes) and
@@ -285,7 +352,7 @@ PORTAL_SINGLE_PROCESS = env_bool("PORTAL_SINGLE_PROCESS", False)
 SILENCED_SYSTEM_CHECKS = []
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache":
     SILENCED_SYSTEM_CHECKS += ["django_ratelimit.E003", "django_ratelimit.W001"]
-elif CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+elif CACHES["default"]["BACKEND"] == "portal.redis_cache.RedisCache":
     # Django's own RedisCache is shared and increments atomically (INCR); django-ratelimit's list
     # of supported backends only names django-redis's class.
     SILENCED_SYSTEM_CHECKS += ["django_ratelimit.W001"]

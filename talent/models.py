@@ -13,10 +13,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MinLengthValidator
 from django.db import models
 from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.addresses import detail_url, page_url
 from portal.models import Photo, ReferenceTerm, SampleMixin
 from portal.publishing import Publishable, PublishableQuerySet, PublishedQuerySet
 from portal.slugs import SluggedMixin
@@ -107,7 +107,7 @@ class Award(SluggedMixin, SampleMixin, Publishable):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("talent:award-detail", kwargs={"slug": self.slug})
+        return detail_url("talent:award-detail", self.slug)
 
     @property
     def frequency_display(self) -> str:
@@ -263,7 +263,7 @@ class Laureate(SampleMixin, Publishable):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("talent:laureate-list") + f"#laureate-{self.pk}"
+        return page_url("talent:laureate-list") + f"#laureate-{self.pk}"
 
     @property
     def shows_sample(self) -> bool:
@@ -364,7 +364,7 @@ class ExpertField(ReferenceTerm):
         verbose_name_plural = _("专家领域")
 
     def get_absolute_url(self):
-        return reverse("talent:expert-list") + f"?field={self.slug}"
+        return page_url("talent:expert-list") + f"?field={self.slug}"
 
 
 class ExpertService(ReferenceTerm):
@@ -403,7 +403,7 @@ class ExpertProgramme(SluggedMixin, Publishable):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("talent:expert-list") + f"#programme-{self.slug}"
+        return page_url("talent:expert-list") + f"#programme-{self.slug}"
 
 
 class ProgrammePartner(models.Model):
@@ -456,4 +456,4 @@ class Expert(SluggedMixin, SampleMixin, Publishable):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("talent:expert-detail", kwargs={"slug": self.slug})
+        return detail_url("talent:expert-detail", self.slug)

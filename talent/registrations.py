@@ -8,8 +8,9 @@ import datetime
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from portal.registry import HomeBlock, NavItem, SearchDocument, SearchSource, SectionNav
+from portal.registry import DemoData, HomeBlock, NavItem, SearchDocument, SearchSource, SectionNav
 
+from . import demo
 from .models import (
     Award,
     AwardCategory,
@@ -114,6 +115,9 @@ search_sources = [
 # Deletion order for remove_sample_data: children before what they point to.
 sample_models = [Nomination, Laureate, AwardCycle, AwardCategory, Award, Expert]
 sample_after_load = place_sample_cycles
+
+# Rows for `manage.py generate_demo_data` (talent/demo.py).
+demo_data = DemoData(20, demo.generate, demo.generated_rows)
 
 # Models with a detail page of their own, listed in sitemap.xml.
 sitemap_models = [Award, Expert]

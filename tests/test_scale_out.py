@@ -7,81 +7,23 @@ server on a free port, without persistence, and stops it. The site runs on a tem
 file whatever database the suite uses: what is under test is the shared cache.
 """
 
-import os
 import re
-import secrets
-import shutil
 import socket
-import subprocess
-import sys
 import time
 import urllib.parse
-from pathlib import Path
 
 import pytest
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+from tests import servers
+
 LOOKUP = "/talent/nominations/status/"
 LOOKUP_RATE = 4
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_for(condition, what: str, process: subprocess.Popen, timeout: float = 60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"{what}: the process exited with status {process.returncode}")
-        if condition():
-            return
-        time.sleep(0.1)
-    pytest.fail(f"{what}: not ready after {timeout} s")
-
-
-def stop(process: subprocess.Popen):
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
 @pytest.fixture(scope="module")
 def redis_url(tmp_path_factory):
-    binary = shutil.which("redis-server")
-    if binary is None:
-        reason = "redis-server is not installed: run `make redis-deps` (apt-get install redis-server)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    import redis
-
-    workdir = tmp_path_factory.mktemp("redis")
-    port = free_port()
-    server = subprocess.Popen(
-        [binary, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no", "--dir", str(workdir)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    client = redis.Redis(host="127.0.0.1", port=port, socket_connect_timeout=1)
-
-    def answers():
-        try:
-            return client.ping()
-        except redis.ConnectionError:
-            return False
-
-    try:
-        wait_for(answers, "redis-server", server, timeout=20)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        client.close()
-        stop(server)
+    with servers.redis_server(tmp_path_factory.mktemp("redis")) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -89,15 +31,7 @@ def site(redis_url, tmp_path_factory):
     """gunicorn, two sync workers, production settings (plain HTTP) on Redis; its address and
     the file its access log (worker pid, request line, status) goes to."""
     workdir = tmp_path_factory.mktemp("gunicorn")
-    port = free_port()
-    env = {name: value for name, value in os.environ.items() if not name.startswith(("DJANGO_", "PORTAL_"))}
-    env.pop("DATABASE_URL", None)
-    env.update(
-        DJANGO_SETTINGS_MODULE="portal.settings",
-        DJANGO_DEBUG="false",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-        DJANGO_SECURE_HTTPS="false",
-        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+    env = servers.production_env(
         DJANGO_CACHE_URL=redis_url,
         DATABASE_URL=f"sqlite:///{workdir / 'portal.sqlite3'}",
         DJANGO_STATIC_ROOT=str(workdir / "static"),
@@ -105,29 +39,11 @@ def site(redis_url, tmp_path_factory):
         PORTAL_PRIVATE_ROOT=str(workdir / "private"),
         PORTAL_LOOKUP_RATE=f"{LOOKUP_RATE}/h",
     )
-    for command in (["migrate", "--noinput", "-v0"], ["collectstatic", "--noinput", "-v0"]):
-        subprocess.run([sys.executable, "manage.py", *command], cwd=BASE_DIR, env=env, check=True, timeout=300)
-    access_log, error_log = workdir / "access.log", workdir / "error.log"
-    server = subprocess.Popen(
-        [
-            *(sys.executable, "-m", "gunicorn", "portal.wsgi"),
-            *("--bind", f"127.0.0.1:{port}", "--workers", "2", "--timeout", "60"),
-            *("--access-logfile", str(access_log), "--access-logformat", '%(p)s "%(r)s" %(s)s'),
-            *("--error-logfile", str(error_log)),
-        ],
-        cwd=BASE_DIR,
-        env=env,
-    )
-
-    def both_workers_serve():
-        booted = error_log.exists() and error_log.read_text().count("Booting worker with pid") >= 2
-        return booted and request(port, b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")[0] == 200
-
-    try:
-        wait_for(both_workers_serve, "gunicorn", server)
-        yield port, access_log
-    finally:
-        stop(server)
+    collect = servers.start_manage("collectstatic", "--noinput", "-v0", env=env)
+    servers.manage("migrate", "--noinput", "-v0", env=env)
+    servers.finish_manage(collect)
+    with servers.gunicorn_servers(env, workdir, count=1, workers=2) as (port,):
+        yield port, workdir / "0" / "access.log"
 
 
 def connect(port: int) -> socket.socket:

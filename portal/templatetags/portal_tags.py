@@ -3,11 +3,13 @@
 from decimal import Decimal
 
 from django import template
-from django.urls import NoReverseMatch, reverse
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from portal import metadata
 from portal.dates import format_local_datetime
@@ -137,3 +139,38 @@ def json_ld(context):
         return ""
     nodes = [metadata.breadcrumb_list(request, context.get("breadcrumbs") or []), *(context.get("structured_data") or [])]
     return metadata.json_ld(nodes)
+
+
+# The shell's fragments every page repeats (the top navigation, the footer), rendered once per
+# process for each combination of everything they show: the key holds the language, the URL
+# prefix, the page marked current and, for the footer, the site settings' values themselves, so
+# an edit (in any process: the settings are read from the database on every request) changes
+# the key and can never be served stale. Bounded: cleared when it grows past SHELL_FRAGMENTS.
+SHELL_FRAGMENTS = 512
+_fragments: dict[tuple, str] = {}
+
+
+def _fragment(key: tuple, template_name: str, context: dict) -> str:
+    html = _fragments.get(key)
+    if html is None:
+        if len(_fragments) >= SHELL_FRAGMENTS:
+            _fragments.clear()
+        html = _fragments[key] = mark_safe(render_to_string(template_name, context))
+    return html
+
+
+@register.simple_tag(takes_context=True)
+def site_nav(context):
+    """The site's top navigation (registry.nav) with the page being shown marked current."""
+    match = getattr(context.get("request"), "resolver_match", None)
+    current = match.view_name if match is not None else ""
+    key = ("nav", get_language(), get_script_prefix(), current)
+    return _fragment(key, "includes/_nav_list.html", {"items": registry.nav, "current": current})
+
+
+@register.simple_tag
+def site_footer(site):
+    """The site's footer (templates/includes/_site_footer.html) for the settings `site`."""
+    values = site.shell_key() if site is not None else None
+    key = ("footer", get_language(), get_script_prefix(), values)
+    return _fragment(key, "includes/_site_footer.html", {"site": site})

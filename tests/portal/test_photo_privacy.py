@@ -18,7 +18,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from PIL import ExifTags, Image
 
-from portal.images import build_renditions
+from portal.images import RENDITION_FORMATS, build_renditions, rendition_files
 from portal.models import Photo
 from tests.factories import make_photo
 
@@ -97,7 +97,8 @@ def assert_kept_tags(photo):
 
 
 def rendition_names(photo) -> list[str]:
-    return [photo.renditions[size]["name"] for size in ("thumb", "card", "full")]
+    """Every rendition file of `photo`: the JPEG of each size and its other formats."""
+    return rendition_files(photo.renditions)
 
 
 def admin_upload(staff_client, upload):
@@ -136,7 +137,7 @@ def test_an_uploaded_original_is_stored_without_gps_under_a_random_name(how, sta
     for name in rendition_names(photo):
         assert token not in name and "dsc-0042" not in name
         assert default_storage.exists(name)
-    assert len(media_files(media_root)) == 4  # the original and three renditions, nothing else
+    assert len(media_files(media_root)) == 1 + 3 * (1 + len(RENDITION_FORMATS))  # the original and the renditions only
 
     original_url = default_storage.url(photo.image.name)
     for url in (photo.get_absolute_url(), reverse("portal:photo-list"), reverse("portal:home")):
@@ -177,7 +178,8 @@ def old_style_photo(name="photos/2024/05/dsc-0042-home.jpg", **kwargs):
             continue
         old_name = f"renditions/dsc-0042-home-0123456789ab-{size}.jpg"
         default_storage.save(old_name, default_storage.open(data["name"]))
-        default_storage.delete(data["name"])
+        for name in [data["name"], *data.pop("formats").values()]:  # JPEG only, then
+            default_storage.delete(name)
         old_renditions[size] = {**data, "name": old_name}
     Photo.objects.filter(pk=photo.pk).update(renditions=old_renditions)
     photo.refresh_from_db()

@@ -41,7 +41,7 @@ from django.db import connection, transaction
 from reversion.models import Revision
 from reversion.revisions import add_to_revision, create_revision, is_registered, set_comment
 
-from portal.images import RENDITIONS
+from portal.images import RENDITIONS, missing_formats, rendition_files
 from portal.management.placeholders import PlaceholderText, find_cjk_font, render_placeholder
 from portal.models import Photo
 from portal.search import rebuild_index
@@ -72,14 +72,14 @@ def read_records(paths: list[Path]) -> list[dict]:
 
 
 def renditions_current(renditions: dict, image_name: str) -> bool:
-    """True when `renditions` were made from `image_name` and every file is in storage."""
+    """True when `renditions` were made from `image_name`, in every format, and every file is in storage."""
     if not image_name or not isinstance(renditions, dict) or renditions.get("source") != image_name:
         return False
     for spec in RENDITIONS:
         data = renditions.get(spec.name)
-        if not data or not default_storage.exists(data["name"]):
+        if not data or missing_formats(data):
             return False
-    return True
+    return all(default_storage.exists(name) for name in rendition_files(renditions))
 
 
 class Command(BaseCommand):

@@ -1,30 +1,39 @@
 """Delete every sample row: `python manage.py remove_sample_data`.
 
-Deletes the rows flagged `is_sample = True` of each model a section registered with
-`registry.register_sample_models`, in the order registered (children first), in one
-transaction. The article's content is never flagged, so it stays. Deleted rows keep their
-revision history, so an editor can still recover one from the admin. The search index is
-rebuilt at the end.
+First every row `generate_demo_data` wrote (each part's `DemoData.generated()`, sections before
+the portal; see portal/demo.py), then the rows flagged `is_sample = True` of each model a section
+registered with `registry.register_sample_models`, in the order registered (children first).
+The article's content is never flagged or generated, so it stays. Deleted rows keep their
+revision history, so an editor can still recover one from the admin.
+
+Deleting is done in bulk: the search index's signals are paused, so Django deletes each model's
+rows and links in a few statements instead of loading and re-indexing row by row, and the index
+is rebuilt once at the end. A generated photo's file is deleted only when no remaining photo
+uses it (generated photos share a small pool of files).
 """
+
+import time
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from portal.demo import remove_generated, search_index_paused
 from portal.registry import registry
 from portal.search import rebuild_index
 
 
 class Command(BaseCommand):
-    help = "Delete all sample content (rows with is_sample=True of the registered sample models)."
+    help = "Delete all sample content: generated demo data and rows with is_sample=True of the registered sample models."
 
     def handle(self, *args, **options):
-        total = 0
-        with transaction.atomic():
+        started = time.perf_counter()
+        total = remove_generated(self.stdout.write)
+        with search_index_paused(), transaction.atomic():
             for model in registry.sample_models:
                 count, _per_model = model._default_manager.filter(is_sample=True).delete()
                 if count:
                     self.stdout.write(f"  {model._meta.verbose_name_plural} ({model._meta.label_lower}): {count}")
                 total += count
-            search_entries = rebuild_index()["entries"]
+        search_entries = rebuild_index()["entries"]
         self.stdout.write(f"Search index: {search_entries} entries (rebuilt)")
-        self.stdout.write(self.style.SUCCESS(f"Sample data removed: {total} rows."))
+        self.stdout.write(self.style.SUCCESS(f"Sample data removed: {total} rows in {time.perf_counter() - started:.1f} s."))
