@@ -13,6 +13,7 @@ XMP, IPTC or comments) under a random name in `photos/originals/`, and each set 
 gets its own random name, so neither file name leads to the other or to the uploaded name.
 """
 
+import functools
 import io
 import re
 import secrets
@@ -24,7 +25,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.signals import setting_changed
 from django.db import transaction
+from django.dispatch import receiver
 from django.utils.translation import gettext as _
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError, features
 
@@ -194,6 +197,20 @@ def build_renditions(image_field) -> dict[str, dict]:
                 "formats": _save_formats(resized, name, RENDITION_FORMATS),
             }
     return result
+
+
+@functools.lru_cache(maxsize=8192)
+def media_url(name: str) -> str:
+    """`default_storage.url(name)`, remembered: a page of 24 photos names over 200 rendition files
+    (three sizes in three formats each), and a stored file's public URL stays the same while the
+    settings do. (Media storage is public, never signed, so no URL runs out.)"""
+    return default_storage.url(name)
+
+
+@receiver(setting_changed)
+def _forget_media_urls(*, setting, **kwargs):
+    if setting in {"STORAGES", "MEDIA_URL", "MEDIA_ROOT"}:
+        media_url.cache_clear()
 
 
 def rendition_files(renditions: dict | None) -> list[str]:

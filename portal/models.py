@@ -9,8 +9,7 @@ import json
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
-from django.db import models, router
+from django.db import IntegrityError, models, router, transaction
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import JSONObject
 from django.utils.functional import cached_property
@@ -22,6 +21,7 @@ from .images import (
     RENDITION_FORMATS,
     RENDITIONS,
     build_renditions,
+    media_url,
     original_upload_to,
     strip_private_metadata,
     validate_image_file,
@@ -145,9 +145,12 @@ class SiteSettings(models.Model):
             compiled = _load_sql[alias] = cls.with_links().filter(pk=1).query.get_compiler(alias).as_sql()
         for settings in cls.objects.raw(*compiled).using(alias):
             return settings
-        settings, created = cls.with_links().get_or_create(pk=1)
-        if created:
-            settings.links_json = None  # a new row has no links yet
+        try:
+            with transaction.atomic(using=alias):
+                settings = cls.objects.using(alias).create(pk=1)
+        except IntegrityError:  # created by a concurrent request since the query above
+            return cls.with_links().using(alias).get(pk=1)
+        settings.links_json = None  # a new row has no links yet
         return settings
 
     @classmethod
@@ -298,7 +301,7 @@ class Photo(SluggedMixin, Publishable):
         data = self.renditions.get(name)
         if not data:
             return None
-        return {**data, "url": default_storage.url(data["name"])}
+        return {**data, "url": media_url(data["name"])}
 
     @property
     def srcset(self) -> str:
@@ -307,7 +310,7 @@ class Photo(SluggedMixin, Publishable):
         for spec in RENDITIONS:
             data = self.renditions.get(spec.name)
             if data:
-                parts.append(f"{default_storage.url(data['name'])} {data['width']}w")
+                parts.append(f"{media_url(data['name'])} {data['width']}w")
         return ", ".join(parts)
 
     @property
@@ -321,7 +324,7 @@ class Photo(SluggedMixin, Publishable):
                 data = self.renditions.get(spec.name)
                 name = data and (data.get("formats") or {}).get(image_format.name)
                 if name:
-                    parts.append(f"{default_storage.url(name)} {data['width']}w")
+                    parts.append(f"{media_url(name)} {data['width']}w")
             if parts:
                 sources.append({"type": image_format.mime_type, "srcset": ", ".join(parts)})
         return sources

@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 
 from portal import metadata
 from portal.dates import format_local_datetime
+from portal.models import SiteSettings
 from portal.registry import registry
 
 register = template.Library()
@@ -171,6 +172,6 @@ def site_nav(context):
 @register.simple_tag
 def site_footer(site):
     """The site's footer (templates/includes/_site_footer.html) for the settings `site`."""
-    values = site.shell_key() if site is not None else None
+    values = site.shell_key() if isinstance(site, SiteSettings) else None  # none on a bare error page
     key = ("footer", get_language(), get_script_prefix(), values)
     return _fragment(key, "includes/_site_footer.html", {"site": site})

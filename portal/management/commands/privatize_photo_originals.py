@@ -11,6 +11,7 @@ image); run it only once the database is restored, or every file looks unused.
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from portal import page_cache
 from portal.images import privatize_stored_photos
 from portal.models import Photo
 
@@ -28,6 +29,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with transaction.atomic():
             counts = privatize_stored_photos(Photo, sweep_unused=options["delete_unused"], log=self.stdout.write)
+            if (counts["privatized"] or counts["renamed_renditions"]) and page_cache.enabled():
+                transaction.on_commit(page_cache.bump)  # cached pages name the renditions just replaced
         self.stdout.write(
             self.style.SUCCESS(
                 f"Photos: {counts['privatized']} originals made private, {counts['renamed_renditions']} with renamed "

@@ -6,10 +6,11 @@ registered with `registry.register_sample_models`, in the order registered (chil
 The article's content is never flagged or generated, so it stays. Deleted rows keep their
 revision history, so an editor can still recover one from the admin.
 
-Deleting is done in bulk: the search index's signals are paused, so Django deletes each model's
-rows and links in a few statements instead of loading and re-indexing row by row, and the index
-is rebuilt once at the end. A generated photo's file is deleted only when no remaining photo
-uses it (generated photos share a small pool of files).
+Deleting is done in bulk: the signals of the search index and the page cache are paused, so
+Django deletes each model's rows and links in a few statements instead of loading and signalling
+row by row; at the end the index is rebuilt and the page cache starts a new generation, once.
+A generated photo's file is deleted only when no remaining photo uses it (generated photos
+share a small pool of files).
 """
 
 import time
@@ -17,9 +18,8 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from portal.demo import remove_generated, search_index_paused
+from portal.demo import after_bulk_changes, remove_generated, row_signals_paused
 from portal.registry import registry
-from portal.search import rebuild_index
 
 
 class Command(BaseCommand):
@@ -28,12 +28,12 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         started = time.perf_counter()
         total = remove_generated(self.stdout.write)
-        with search_index_paused(), transaction.atomic():
+        with row_signals_paused(), transaction.atomic():
             for model in registry.sample_models:
                 count, _per_model = model._default_manager.filter(is_sample=True).delete()
                 if count:
                     self.stdout.write(f"  {model._meta.verbose_name_plural} ({model._meta.label_lower}): {count}")
                 total += count
-        search_entries = rebuild_index()["entries"]
+        search_entries = after_bulk_changes()
         self.stdout.write(f"Search index: {search_entries} entries (rebuilt)")
         self.stdout.write(self.style.SUCCESS(f"Sample data removed: {total} rows in {time.perf_counter() - started:.1f} s."))
