@@ -74,7 +74,8 @@ test-sqlite: venv
 
 test-postgres: venv postgres-deps
 	@echo "=== pytest on PostgreSQL ==="
-	scripts/with-postgres.sh $(PYTEST) --create-db $(PYTEST_ARGS)
+	@echo "(tests marked own_servers start their own database and ran in the SQLite pass: not repeated here)"
+	scripts/with-postgres.sh $(PYTEST) --create-db -m "not own_servers" $(PYTEST_ARGS)
 
 lint: venv
 	$(BIN)/ruff check .

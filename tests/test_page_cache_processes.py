@@ -19,6 +19,9 @@ import pytest
 
 from tests import servers
 
+# Its own PostgreSQL/SQLite file, Redis and app servers: the suite's database does not matter.
+pytestmark = pytest.mark.own_servers
+
 SLUG = "cached-article"
 TITLE = "缓存里的文章"
 DELAY = 15  # seconds from now to the scheduled time: a shell starts, then every page is warmed

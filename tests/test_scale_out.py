@@ -16,6 +16,9 @@ import pytest
 
 from tests import servers
 
+# Its own PostgreSQL/SQLite file, Redis and app servers: the suite's database does not matter.
+pytestmark = pytest.mark.own_servers
+
 LOOKUP = "/talent/nominations/status/"
 LOOKUP_RATE = 4
 

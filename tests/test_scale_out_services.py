@@ -26,6 +26,9 @@ from PIL import Image
 
 from tests import servers
 
+# Its own PostgreSQL/SQLite file, Redis and app servers: the suite's database does not matter.
+pytestmark = pytest.mark.own_servers
+
 MEDIA_BUCKET, PRIVATE_BUCKET = "portal-media", "portal-private"
 STAFF, PASSWORD = "editor", "scale-out-test-password"
 ARTICLE_TITLE, EDITED_TITLE = "两台服务器之间的文章", "两台服务器之间的文章（已修改）"
