@@ -818,13 +818,13 @@ def main(argv=None) -> int:
         print("bench: wrk is missing: `make bench` installs it as root (apt-get install wrk)", file=sys.stderr)
         return 1
     command = shlex.join([".venv/bin/python", "scripts/bench.py", *(sys.argv[1:] if argv is None else argv)])
-    info = machine()
     with tempfile.TemporaryDirectory(prefix="portal-bench-") as shared:
         static_root = Path(shared) / "static"
         collect_static(static_root)
         steps = []
         for database in args.databases:
             for scale in args.scales:
+                info = machine()  # the date and the load average as each step starts
                 steps.append(run_step(database, scale, args, static_root, Path(shared) / f"{database}-{scale}.json"))
                 write_report(args.output, steps[-1:], info, command)  # what is measured so far is kept
     print(f"\nWrote {args.output}")
