@@ -11,11 +11,12 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from PIL import Image
 from reversion.models import Revision, Version
+from reversion.revisions import create_revision
 
 from parks.models import Indicator, Metric, Milestone, Park
 from portal.management.commands.load_initial_data import fixture_files
 from portal.management.placeholders import PlaceholderText, find_cjk_font, render_placeholder
-from portal.models import Article, Photo
+from portal.models import Article, Photo, SiteSettings
 
 pytestmark = pytest.mark.django_db
 
@@ -80,6 +81,25 @@ def test_load_initial_data_loads_every_fixture_row():
     for label, count in fixture_counts().items():
         assert apps.get_model(label)._default_manager.count() == count, label
     assert "Initial data loaded." in output
+
+
+def test_site_settings_a_page_view_created_first_take_the_fixture_values(client):
+    """A visitor (or a health check) before load_initial_data creates the settings row with
+    defaults; loading then fills it in instead of skipping the row as already present."""
+    client.get("/")
+    blank_name = SiteSettings.objects.get().zone_name
+    load()
+    settings = SiteSettings.objects.get()
+    assert settings.zone_name != blank_name and "柳州" in settings.zone_name
+
+
+def test_site_settings_edited_in_the_admin_are_kept(staff_client):
+    settings = SiteSettings.load()
+    with create_revision():
+        settings.zone_name = "编辑改过的名称"
+        settings.save()
+    load()
+    assert SiteSettings.objects.get().zone_name == "编辑改过的名称"
 
 
 def test_loaded_figures_keep_value_change_and_scope():
