@@ -156,6 +156,14 @@ class PublishableAdmin(HistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         return not self._is_published_for_editor(request, obj) and super().has_delete_permission(request, obj)
 
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {"may_restore": self.has_publish_permission(request), **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        extra_context = {"may_restore": self.has_publish_permission(request), **(extra_context or {})}
+        return super().history_view(request, object_id, extra_context)
+
     def revision_view(self, request, object_id, version_id, extra_context=None):
         if not self.has_publish_permission(request):
             raise PermissionDenied

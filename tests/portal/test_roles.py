@@ -262,6 +262,12 @@ def test_restoring_versions_is_for_publishers(login_as, label):
     assert editor.get(admin_url(model, "history", row.pk)).status_code == 200
     assert publisher.get(admin_url(model, "revision", row.pk, version.pk)).status_code == 200
     assert publisher.get(admin_url(model, "recoverlist")).status_code == 200
+    # Nobody is shown a link that would answer 403.
+    revision_link = admin_url(model, "revision", row.pk, version.pk)
+    for client, shown in ((editor, False), (publisher, True)):
+        assert (revision_link in client.get(admin_url(model, "history", row.pk)).content.decode()) is shown
+        changelist = client.get(admin_url(model, "changelist")).content.decode()
+        assert (admin_url(model, "recoverlist") in changelist) is shown
 
 
 # --- content: a publisher publishes ----------------------------------------------------------
