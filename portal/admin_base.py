@@ -6,8 +6,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -16,7 +14,7 @@ from reversion.models import Version
 
 from .edit_conflicts import EditConflictMixin
 from .publishing import Publishable, Status
-from .revisions import version_changes
+from .revisions import shown_time, version_changes
 from .roles import PUBLISH
 
 
@@ -38,7 +36,7 @@ class HistoryAdmin(EditConflictMixin, VersionAdmin):
 
     @staticmethod
     def _saved_at(version) -> str:
-        return date_format(timezone.localtime(version.revision.date_created), "Y年n月j日 H:i")
+        return shown_time(version.revision.date_created)
 
     def response_change(self, request, obj):
         reverting = getattr(request, "_portal_revert", None)
