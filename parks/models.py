@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.addresses import detail_url, page_url
 from portal.dates import DatePrecision, PreciseDateMixin, format_precise_date, normalise_precise_date
-from portal.models import Photo
+from portal.models import Photo, SampleMixin
 from portal.publishing import Publishable, PublishableQuerySet
 from portal.slugs import SluggedMixin
 
@@ -18,7 +18,7 @@ class ParkLevel(models.TextChoices):
     NATIONAL = "national", _("国家级")
 
 
-class Park(SluggedMixin, Publishable):
+class Park(SluggedMixin, SampleMixin, Publishable):
     slug_source = "name"
 
     name = models.CharField(_("名称"), max_length=100)

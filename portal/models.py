@@ -242,7 +242,7 @@ class PhotoTag(ReferenceTerm):
         return page_url("portal:photo-list") + f"?tag={self.slug}"
 
 
-class Photo(SluggedMixin, Publishable):
+class Photo(SluggedMixin, SampleMixin, Publishable):
     """An image with caption, credit and alt text, served through stored renditions."""
 
     slug_source = "caption"
@@ -330,7 +330,7 @@ class Photo(SluggedMixin, Publishable):
         return sources
 
 
-class Article(SluggedMixin, PreciseDateMixin, Publishable):
+class Article(SluggedMixin, PreciseDateMixin, SampleMixin, Publishable):
     """A feature article: where it came from (source, column, issue), its own date as precisely as
     known (often unknown: then empty, and no date is shown), headline, author, sections and photos.
 
