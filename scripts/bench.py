@@ -18,7 +18,8 @@ the command go to --output (docs/performance.md); its "Before and after" section
 The page list comes from the registry, not from a list here: every page of the navigation
 (sitemap.xml's "pages": home, section homes, lists), each list again with a typical filter, one
 detail page of every model in sitemap.xml, the shell's search (a 2-character query), site map,
-sitemap.xml and feed, and every argument-less page of an "api" namespace once there is one.
+sitemap.xml (the index and one page of its biggest section) and feed, and every argument-less
+page of an "api" namespace once there is one.
 """
 
 import argparse
@@ -31,7 +32,6 @@ import secrets
 import shlex
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -42,7 +42,10 @@ from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script: the project on the path
+
+from scripts.servers import BASE_DIR, ServerError, free_port, gunicorn_command, start_redis, stop, wait_until  # noqa: E402
+
 LUA_SCRIPT = Path(__file__).resolve().parent / "bench_report.lua"
 SEARCH_QUERY = "创新"  # two characters, as people type them
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -61,7 +64,7 @@ NOT_PAGES = {
 }
 
 
-class BenchError(Exception):
+class BenchError(ServerError):
     """A step of the bench could not run; the message says what to do."""
 
 
@@ -257,7 +260,9 @@ def page_list(first_row=first_public_row) -> list[Page]:
             pages.append(Page(f"{model._meta.label_lower} detail", "detail", row.get_absolute_url()))
     pages.append(Page("portal:search", "search", f"{reverse('portal:search')}?q={SEARCH_QUERY}"))
     pages.append(Page("portal:site-map", "site map", reverse("portal:site-map")))
-    pages.append(Page("sitemap.xml", "sitemap", reverse("django.contrib.sitemaps.views.sitemap")))
+    pages.append(Page("sitemap.xml", "sitemap", reverse("sitemap-index")))
+    # The index's biggest section, one full page of it (portal.sitemaps.SITEMAP_LIMIT addresses).
+    pages.append(Page("sitemap section", "sitemap", reverse("sitemap-section", kwargs={"section": "portal-photo"})))
     pages.append(Page("portal:article-feed", "feed", reverse("portal:article-feed")))
     listed = {page.name for page in pages}
     api_names = [name for name in argumentless_url_names() if name.startswith("api:") and name not in listed]
@@ -318,33 +323,6 @@ def probe(output: Path) -> None:
 
 
 # --- Servers and the scratch site -----------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket() as probe_socket:
-        probe_socket.bind(("127.0.0.1", 0))
-        return probe_socket.getsockname()[1]
-
-
-def wait_until(condition, what: str, process: subprocess.Popen, timeout: float = 60) -> float:
-    """Poll `condition` until true; the seconds it took. Fails if `process` exits first."""
-    started = time.monotonic()
-    while time.monotonic() - started < timeout:
-        if process.poll() is not None:
-            raise BenchError(f"{what} exited with status {process.returncode}")
-        if condition():
-            return time.monotonic() - started
-        time.sleep(0.02)
-    raise BenchError(f"{what} not ready after {timeout} s")
-
-
-def stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
 def http_get(port: int, path: str, timeout: float = 30) -> tuple[int, bytes]:
     """Status and body of GET `path` (0 when nothing answers yet)."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
@@ -356,31 +334,6 @@ def http_get(port: int, path: str, timeout: float = 30) -> tuple[int, bytes]:
         return 0, b""
     finally:
         connection.close()
-
-
-def start_redis(workdir: Path) -> tuple[subprocess.Popen, str]:
-    binary = shutil.which("redis-server")
-    if binary is None:
-        raise BenchError("redis-server is missing: `make bench` installs it as root (apt-get install redis-server)")
-    import redis
-
-    port = free_port()
-    server = subprocess.Popen(
-        [binary, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no", "--dir", str(workdir)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    client = redis.Redis(host="127.0.0.1", port=port, socket_connect_timeout=1)
-
-    def answers():
-        try:
-            return client.ping()
-        except redis.ConnectionError:
-            return False
-
-    wait_until(answers, "redis-server", server, timeout=20)
-    client.close()
-    return server, f"redis://127.0.0.1:{port}/0"
 
 
 def flush_redis(url: str) -> None:
@@ -440,8 +393,7 @@ def start_gunicorn(env: dict, workdir: Path) -> tuple[subprocess.Popen, int, dic
     loaded the site) and on / (the first page rendered); then both workers are up."""
     port = free_port()
     error_log = workdir / f"gunicorn-{port}.log"
-    command = [sys.executable, "-m", "gunicorn", "portal.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"]
-    command += ["--timeout", "60", "--no-control-socket", "--error-logfile", str(error_log)]
+    command = gunicorn_command(port, 2, error_log)
     started = time.monotonic()
     server = subprocess.Popen(command, cwd=BASE_DIR, env=env)
     try:
@@ -450,7 +402,7 @@ def start_gunicorn(env: dict, workdir: Path) -> tuple[subprocess.Popen, int, dic
             wait_until(lambda path=path: http_get(port, path, timeout=10)[0] == 200, f"gunicorn serving {path}", server)
             cold_start[path] = time.monotonic() - started
         wait_until(lambda: len(child_pids(server.pid)) >= 2, "gunicorn's second worker", server)
-    except BenchError as error:
+    except ServerError as error:
         stop(server)
         raise BenchError(f"{error}: see {error_log}:\n{error_log.read_text()[-3000:]}") from None
     return server, port, cold_start
@@ -808,7 +760,7 @@ def main(argv=None) -> int:
         database, scale = args._one.split(":")
         try:
             result = run_one(database, int(scale), args)
-        except (BenchError, subprocess.CalledProcessError) as error:
+        except (ServerError, subprocess.CalledProcessError) as error:
             Path(args._result).write_text(str(error))
             print(f"bench: {database}, N={scale}: {error}", file=sys.stderr)
             return 1

@@ -9,11 +9,9 @@ import json
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.error
 import urllib.request
 from contextlib import contextmanager
@@ -21,34 +19,18 @@ from pathlib import Path
 
 import pytest
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+from scripts import servers as shared
+from scripts.servers import BASE_DIR, free_port, stop
+
 FAST_UNSAFE = "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def wait_for(condition, what: str, process: subprocess.Popen | None = None, timeout: float = 60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process is not None and process.poll() is not None:
-            pytest.fail(f"{what}: the process exited with status {process.returncode}")
-        if condition():
-            return
-        time.sleep(0.1)
-    pytest.fail(f"{what}: not ready after {timeout} s")
-
-
-def stop(process: subprocess.Popen):
-    process.terminate()
+    """scripts.servers.wait_until, failing the test instead of raising."""
     try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+        shared.wait_until(condition, what, process, timeout)
+    except shared.ServerError as error:
+        pytest.fail(str(error))
 
 
 def missing(reason: str):
@@ -72,30 +54,15 @@ def http_status(url: str) -> int:
 @contextmanager
 def redis_server(workdir: Path):
     """A private redis-server without persistence; yields its redis:// URL (database 0)."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        missing("redis-server is not installed: run `make redis-deps` (apt-get install redis-server)")
-    import redis
-
-    port = free_port()
-    server = subprocess.Popen(
-        [binary, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no", "--dir", str(workdir)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    client = redis.Redis(host="127.0.0.1", port=port, socket_connect_timeout=1)
-
-    def answers():
-        try:
-            return client.ping()
-        except redis.ConnectionError:
-            return False
-
     try:
-        wait_for(answers, "redis-server", server, timeout=20)
-        yield f"redis://127.0.0.1:{port}/0"
+        server, url = shared.start_redis(workdir)
+    except shared.MissingProgram as error:
+        missing(str(error))
+    except shared.ServerError as error:
+        pytest.fail(str(error))
+    try:
+        yield url
     finally:
-        client.close()
         stop(server)
 
 
@@ -268,15 +235,7 @@ def gunicorn_servers(env: dict[str, str], workdir: Path, count: int = 1, workers
         for number in range(count):
             port, logs = free_port(), workdir / str(number)
             logs.mkdir(parents=True, exist_ok=True)
-            command = [
-                *(sys.executable, "-m", "gunicorn", "portal.wsgi"),
-                *("--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--timeout", "60"),
-                *("--access-logfile", str(logs / "access.log"), "--access-logformat", '%(p)s "%(r)s" %(s)s'),
-                *("--error-logfile", str(logs / "error.log")),
-                # gunicorn 27's control socket is at one fixed path per user: servers side by side
-                # (here, or another test's) would take it from each other.
-                "--no-control-socket",
-            ]
+            command = shared.gunicorn_command(port, workers, logs / "error.log", access_log=logs / "access.log")
             started.append((port, logs / "error.log", subprocess.Popen(command, cwd=BASE_DIR, env=env)))
         for port, error_log, server in started:
 
