@@ -46,7 +46,7 @@ class RequestLimitsMiddleware:
         if "HTTP_TRANSFER_ENCODING" in request.META:
             # A chunked body has no size to check up front, and Django would read it as empty.
             # Browsers always send Content-Length for a form.
-            return render(request, "400.html", status=411)
+            return render(request, "411.html", status=411)
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:

@@ -97,13 +97,18 @@ def test_the_early_check_only_peeks(client, settings):
 
 
 @pytest.mark.parametrize(
-    ("headers", "status"),
-    [({"HTTP_TRANSFER_ENCODING": "chunked"}, 411), ({"CONTENT_LENGTH": "abc"}, 400), ({"CONTENT_LENGTH": "-5"}, 400)],
+    ("headers", "status", "says"),
+    [
+        ({"HTTP_TRANSFER_ENCODING": "chunked"}, 411, "提交缺少内容长度"),
+        ({"CONTENT_LENGTH": "abc"}, 400, "请求有误"),
+        ({"CONTENT_LENGTH": "-5"}, 400, "请求有误"),
+    ],
 )
-def test_a_body_without_a_usable_length_is_refused_unread(browser, headers, status):
+def test_a_body_without_a_usable_length_is_refused_unread(browser, headers, status, says):
     body = UnreadBody()
     response = browser.post(reverse("talent:nomination-status"), **{"wsgi.input": body, **headers})
     assert response.status_code == status
+    assert says in response.content.decode()
     assert body.reads == 0
 
 
