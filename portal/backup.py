@@ -14,7 +14,7 @@ What the archive leaves out, and why:
   signs in again (a restore with --force also ends the sessions there were).
 - `axes`: login attempts and lock-outs, the running site's security counters: restoring an old
   state would lock accounts again, or lift a lock-out.
-- `portal.SearchEntry`: derived from the rows; the restore rebuilds it (`rebuild_index`).
+- `portal.SearchEntry`, `portal.SearchTerm`: derived from the rows; the restore rebuilds them (`rebuild_index`).
 
 Rows that `migrate` makes (content types, permissions) are written by natural key without their
 primary key, since a new install numbers them its own way; every reference to them (a version's
@@ -71,7 +71,7 @@ FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 DATA = "data.json"
 EXCLUDED_APPS = ("sessions", "axes")
-REBUILT = ("portal.searchentry",)
+REBUILT = ("portal.searchentry", "portal.searchterm")  # the search index and its postings
 MADE_BY_MIGRATE = ("contenttypes.contenttype", "auth.permission")
 # Rows a fresh install has after `migrate` (portal.roles makes the groups): not "content" when
 # deciding whether an install is empty. The groups are replaced by the archive's all the same.

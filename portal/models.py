@@ -278,9 +278,6 @@ class Photo(SluggedMixin, SampleMixin, Publishable):
     def __str__(self):
         return self.caption
 
-    def get_absolute_url(self):
-        return detail_url("portal:photo-detail", self.slug)
-
     def save(self, *args, **kwargs):
         # A new upload is stored without its private metadata under a random name, and the
         # renditions derived from it; doing it here keeps both in step with the file however the
@@ -292,6 +289,9 @@ class Photo(SluggedMixin, SampleMixin, Publishable):
         if self.image and self.renditions.get("source") != self.image.name:
             self.renditions = {"source": self.image.name, **build_renditions(self.image)}
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return detail_url("portal:photo-detail", self.slug)
 
     @property
     def credit_display(self) -> str:
@@ -406,6 +406,9 @@ class SearchEntry(models.Model):
     date_display = models.CharField(_("日期显示"), max_length=50, blank=True)
     is_sample = models.BooleanField(_("示例内容"), default=False)
     public_from = models.DateTimeField(_("公开时间"), db_index=True)
+    # `date` as a day number, 0 without one: "newest first" as one index-ordered, never-null key
+    # (a nullable date sorts its nulls differently on SQLite and PostgreSQL).
+    recency = models.PositiveIntegerField(_("新旧次序"), default=0)
     indexed_at = models.DateTimeField(_("索引时间"), auto_now=True)
 
     class Meta:
@@ -413,9 +416,36 @@ class SearchEntry(models.Model):
         verbose_name = _("搜索索引条目")
         verbose_name_plural = _("搜索索引条目")
         constraints = [models.UniqueConstraint(fields=["content_type", "object_id"], name="one_search_entry_per_row")]
+        indexes = [models.Index(fields=["recency", "id"], name="search_entry_newest")]
 
     def __str__(self):
         return self.title
 
     def get_absolute_url(self):
         return self.url
+
+
+class SearchTerm(models.Model):
+    """One posting of the search index: `entry`'s normalised text holds the two characters `gram`
+    side by side. Chinese has no spaces, so search matches substrings; every term of two or more
+    characters occurs only in entries that hold all its character pairs, and the B-tree index on
+    (gram, recency) lists those entries newest first without reading the others: a search reads
+    a bounded number of them whatever the size of the index (`portal.search.find`).
+    Written and deleted with its entry by `portal.search`; never edited by hand."""
+
+    gram = models.CharField(_("字对"), max_length=2)
+    # No index of its own: the unique (entry, gram) index serves the deletes by entry.
+    entry = models.ForeignKey(
+        SearchEntry, on_delete=models.CASCADE, related_name="terms", db_index=False, verbose_name=_("索引条目")
+    )
+    recency = models.PositiveIntegerField(_("新旧次序"))  # the entry's: newest first from the index alone
+
+    class Meta:
+        ordering = ["gram", "-recency", "-entry"]
+        verbose_name = _("搜索索引字对")
+        verbose_name_plural = _("搜索索引字对")
+        constraints = [models.UniqueConstraint(fields=["entry", "gram"], name="one_search_term_per_entry_and_gram")]
+        indexes = [models.Index(fields=["gram", "recency", "entry"], name="search_term_newest")]
+
+    def __str__(self):
+        return self.gram

@@ -10,24 +10,35 @@ texts and date, and the `related` lookups that text reads. This module
 - keeps them current from model signals, connected once (`connect_signals`): a saved or deleted
   row re-indexes itself and every indexed row whose text or visibility reads it (through its
   published parents or the source's `related` lookups), and so does a changed many-to-many link;
-- answers a query (`parse_query`, `search`) with a fixed number of SQL queries: every
-  space-separated term must occur (substring match on text normalised with NFKC and casefold,
-  right for Chinese, which has no spaces between words), ranked in SQL: title hits first, then
-  the number of hits, then the newest date;
+- writes, with each entry, its postings (`SearchTerm`): every pair of adjacent characters of its
+  normalised text (`grams`), each with the entry's date as a number (`recency`);
+- answers a query (`parse_query`, `find`) with a fixed number of SQL queries whose work does not
+  grow with the index: every space-separated term must occur (substring match on text
+  normalised with NFKC and casefold, right for Chinese, which has no spaces between words). The
+  postings of one character pair of the query (the rarest of a few, counted up to a cap) list
+  the candidate entries newest first from a B-tree index; each is checked with the substring
+  match, so results are exactly what a scan of every entry would give, and the walk stops at
+  the newest MAX_RESULTS + 1 matches. Those are ranked: title hits first, then the number of
+  hits, then the newest date. More matches than that are not counted: the page says so.
+  A query of one-character terms only has no pair: it reads the newest MAX_SCANNED_ENTRIES
+  entries, and the page says when older ones were left unread;
 - marks the hits in a title and in the text around the first hit (`highlight`, `excerpt`).
 
 The portal imports no section: it reads the registry only.
 """
 
 import datetime
+import itertools
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
-from django.db.models import Case, Count, F, IntegerField, Value, When
+from django.db import connection, models, transaction
+from django.db.models import Case, CharField, Exists, IntegerField, OuterRef, Q, Value, When
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Length, Replace
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.utils import timezone
@@ -36,7 +47,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from .dates import DatePrecision, format_precise_date
 from .generic import public_rows
-from .models import SearchEntry
+from .models import SearchEntry, SearchTerm
 from .publishing import Publishable, published_condition
 from .registry import SearchDocument, SearchSource, registry
 
@@ -48,6 +59,15 @@ BODY_SEPARATOR = " · "
 # Rows are indexed whatever their publishing time: the query compares `public_from` with now.
 FAR_FUTURE = datetime.datetime(9000, 1, 1, tzinfo=datetime.UTC)
 EARLIEST = datetime.datetime(1900, 1, 1, tzinfo=datetime.UTC)
+# A query ranks and counts at most the newest MAX_RESULTS matching entries; the page says when
+# there are more. Bounds the work of a frequent term (园区: a third of all entries).
+MAX_RESULTS = 200
+# Character pairs of a query whose postings are counted to pick the rarest, and the count's cap.
+MAX_PLANNED_GRAMS = 8
+GRAM_COUNT_CAP = 20_000
+# A query of one-character terms only reads this many of the newest entries.
+MAX_SCANNED_ENTRIES = 1000
+ENTRIES_PER_WRITE = 500
 
 
 # --- text ------------------------------------------------------------------------------------
@@ -83,6 +103,18 @@ def _folded(text: str) -> tuple[str, Sequence[int]]:
         parts.append(folded)
         origins.extend([index] * len(folded))
     return "".join(parts), origins
+
+
+def grams(text: str) -> set[str]:
+    """The pairs of adjacent characters of normalised `text` that a term can hold: none across
+    whitespace (a term has none). An entry holds a term of two or more characters only if it
+    holds every pair of it."""
+    return {a + b for a, b in zip(text, text[1:], strict=False) if not (a.isspace() or b.isspace())}
+
+
+def recency(date: datetime.date | None) -> int:
+    """Newest first as a never-null number: the day number of `date`, 0 without a date."""
+    return date.toordinal() if date else 0
 
 
 def _hit_spans(text: str, terms: Iterable[str]) -> list[tuple[int, int]]:
@@ -201,11 +233,35 @@ def build_entry(source: SearchSource, row, content_type: ContentType) -> SearchE
         search_text=normalise("\n".join([title, *map(_clean, document.body), section])),
         url=row.get_absolute_url(),
         date=document.date,
+        recency=recency(document.date),
         date_display=str(document.date_display or ""),
         # A sample row, or one that shows as a sample (a laureate of a sample cycle): SampleMixin.
         is_sample=bool(getattr(row, "shows_sample", getattr(row, "is_sample", False))),
         public_from=public_from(row),
     )
+
+
+def write_entries(entries: list[SearchEntry]) -> int:
+    """Insert `entries` and their postings; returns the number of postings. The postings go straight to SQL with one statement
+    per batch (`executemany`): an entry has about sixty, millions at scale, and model instances
+    for them would cost more than the insert."""
+    table = connection.ops.quote_name(SearchTerm._meta.db_table)
+    sql = f"INSERT INTO {table} (gram, entry_id, recency) VALUES (%s, %s, %s)"
+    written = 0
+    for start in range(0, len(entries), ENTRIES_PER_WRITE):
+        batch = SearchEntry.objects.bulk_create(entries[start : start + ENTRIES_PER_WRITE])
+        postings = [(gram, entry.pk, entry.recency) for entry in batch for gram in sorted(grams(entry.search_text))]
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, postings)
+        written += len(postings)
+    return written
+
+
+def delete_entries(entries: models.QuerySet) -> None:
+    """Delete `entries` and their postings. The postings go in one DELETE: the search signals
+    listen to every model, so a cascade would load each posting to send its signals."""
+    SearchTerm.objects.filter(entry__in=entries)._raw_delete(SearchTerm.objects.db)
+    entries.delete()
 
 
 def index_rows(source: SearchSource, pks: Iterable) -> None:
@@ -216,25 +272,27 @@ def index_rows(source: SearchSource, pks: Iterable) -> None:
     content_type = ContentType.objects.get_for_model(source.model)
     rows = list(source_rows(source).filter(pk__in=pks))
     with transaction.atomic():
-        SearchEntry.objects.filter(content_type=content_type, object_id__in=pks).delete()
-        SearchEntry.objects.bulk_create(build_entry(source, row, content_type) for row in rows)
+        delete_entries(SearchEntry.objects.filter(content_type=content_type, object_id__in=pks))
+        write_entries([build_entry(source, row, content_type) for row in rows])
 
 
 def rebuild_index(progress=None) -> dict:
     """Every entry anew, in one transaction; `progress(source, count)` after each source.
-    Returns {"before": entries before, "entries": entries now, "sources": sources read}."""
+    Returns {"before": entries before, "entries": entries now, "postings": their postings,
+    "sources": sources read}."""
     with transaction.atomic():
         before = SearchEntry.objects.count()
-        SearchEntry.objects.all().delete()
-        total = 0
+        SearchTerm.objects.all()._raw_delete(SearchTerm.objects.db)  # see delete_entries
+        SearchEntry.objects.all()._raw_delete(SearchEntry.objects.db)
+        total = postings = 0
         for source in registry.search_sources:
             content_type = ContentType.objects.get_for_model(source.model)
             entries = [build_entry(source, row, content_type) for row in source_rows(source)]
-            SearchEntry.objects.bulk_create(entries, batch_size=500)
+            postings += write_entries(entries)
             total += len(entries)
             if progress is not None:
                 progress(source, len(entries))
-    return {"before": before, "entries": total, "sources": len(registry.search_sources)}
+    return {"before": before, "entries": total, "postings": postings, "sources": len(registry.search_sources)}
 
 
 # --- keeping the index current ----------------------------------------------------------------
@@ -351,7 +409,7 @@ def _after_delete(sender, instance, **kwargs):
     sources, _by_model, _links = _registered()
     if sender in sources:
         content_type = ContentType.objects.get_for_model(sender)
-        SearchEntry.objects.filter(content_type=content_type, object_id=instance.pk).delete()
+        delete_entries(SearchEntry.objects.filter(content_type=content_type, object_id=instance.pk))
     if "_search_pending" in instance.__dict__:
         _flush(instance)
 
@@ -397,28 +455,99 @@ def _occurrences(field: str, term: str):
     return removed / Value(len(term))
 
 
-def search(terms: list[str], now: datetime.datetime | None = None) -> models.QuerySet:
-    """The public entries that contain every term."""
-    entries = SearchEntry.objects.filter(public_from__lte=now or timezone.now())
-    for term in terms:
-        entries = entries.filter(search_text__contains=term)  # `%` and `_` are matched literally
-    return entries
+@dataclass
+class Found:
+    """What a query found: `ranked`, the pks of the listed entries best first (at most
+    MAX_RESULTS), `sections` [{"section": label, "count": n}] of those, largest first; `more`:
+    more entries match than are listed (the newest are); `partial`: a query of one-character
+    terms read only the newest MAX_SCANNED_ENTRIES entries and found no more than are listed."""
+
+    ranked: list[int]
+    sections: list[dict]
+    more: bool = False
+    partial: bool = False
 
 
-def ranked(entries: models.QuerySet, terms: list[str]) -> models.QuerySet:
-    """`entries` best first: more terms in the title, then more hits in all, then the newest date."""
-    title_terms = sum((Case(When(search_title__contains=term, then=Value(1)), default=Value(0)) for term in terms), Value(0))
-    hits = sum((_occurrences("search_text", term) for term in terms), Value(0))
-    return entries.annotate(
-        title_terms=models.ExpressionWrapper(title_terms, output_field=IntegerField()),
-        hits=models.ExpressionWrapper(hits, output_field=IntegerField()),
-    ).order_by("-title_terms", "-hits", F("date").desc(nulls_last=True), "pk")
+def _query_grams(terms: list[str]) -> list[str]:
+    """Up to MAX_PLANNED_GRAMS distinct character pairs of the terms, taken from each in turn."""
+    per_term = [sorted(grams(term), key=term.index) for term in terms if len(term) > 1]
+    taken = dict.fromkeys(gram for group in itertools.zip_longest(*per_term) for gram in group if gram)
+    return list(taken)[:MAX_PLANNED_GRAMS]
 
 
-def section_counts(entries: models.QuerySet) -> list[dict]:
-    """[{"section": label, "count": n}] of the matching entries, largest first (one query)."""
-    counts = entries.order_by().values("section").annotate(count=Count("pk"))
-    return sorted(counts, key=lambda row: (-row["count"], row["section"]))
+def _rarest(candidates: list[str]):
+    """The pair of `candidates` with the fewest postings, for the database to pick while it runs
+    the query (one uncorrelated subquery, evaluated once): each count stops at GRAM_COUNT_CAP,
+    so choosing costs at most that many index steps per pair whatever the size of the index."""
+    if len(candidates) == 1:
+        return candidates[0]
+    table = connection.ops.quote_name(SearchTerm._meta.db_table)
+    count = f"(SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE gram = %s LIMIT {GRAM_COUNT_CAP}) AS capped)"
+    choices = " UNION ALL ".join(f"SELECT %s AS gram, {count} AS postings" for _ in candidates)
+    sql = f"SELECT gram FROM ({choices}) AS choices ORDER BY postings, gram LIMIT 1"
+    return RawSQL(sql, [value for gram in candidates for value in (gram, gram)], output_field=CharField())
+
+
+def _rank_columns(terms: list[str], prefix: str = "") -> dict:
+    """SQL for the ranking: terms in the title, hits in all the text."""
+    title = sum((Case(When(**{f"{prefix}search_title__contains": t}, then=Value(1)), default=Value(0)) for t in terms), Value(0))
+    hits = sum((_occurrences(f"{prefix}search_text", term) for term in terms), Value(0))
+    return {
+        "title_terms": models.ExpressionWrapper(title, output_field=IntegerField()),
+        "hits": models.ExpressionWrapper(hits, output_field=IntegerField()),
+    }
+
+
+def _newest_matches(terms: list[str], now: datetime.datetime) -> tuple[list[tuple], bool]:
+    """(pk, section, recency, title terms, hits) of the newest MAX_RESULTS + 1 public entries that
+    hold every term, newest first, and whether entries were left unread. `%` and `_` in a term
+    are matched literally (`contains`)."""
+    pairs = _query_grams(terms)
+    if pairs:
+        # Walk one pair's postings newest first in the index; the other pairs are looked up in
+        # the (entry, gram) index before the entry is read and checked; stop at the limit.
+        others = [Exists(SearchTerm.objects.filter(entry=OuterRef("entry"), gram=gram)) for gram in pairs]
+        rows = SearchTerm.objects.filter(
+            Q(gram=_rarest(pairs)),
+            *others,
+            Q(entry__public_from__lte=now),
+            *[Q(entry__search_text__contains=term) for term in terms],
+        ).order_by("-recency", "-entry_id")
+        columns = ("entry_id", "entry__section", "recency", "title_terms", "hits")
+        rows = rows.annotate(**_rank_columns(terms, "entry__")).values_list(*columns)
+        return list(rows[: MAX_RESULTS + 1]), False
+    # One-character terms only: no pair to look up; the newest entries, read up to a bound.
+    public = SearchEntry.objects.filter(public_from__lte=now).order_by("-recency", "-pk")
+    scanned = public.values("pk")[:MAX_SCANNED_ENTRIES]
+    rows = SearchEntry.objects.filter(Q(pk__in=scanned), *[Q(search_text__contains=term) for term in terms])
+    rows = rows.annotate(**_rank_columns(terms)).order_by("-recency", "-pk")
+    rows = list(rows.values_list("pk", "section", "recency", "title_terms", "hits")[: MAX_RESULTS + 1])
+    unread = public[MAX_SCANNED_ENTRIES : MAX_SCANNED_ENTRIES + 1].exists()  # always: a fixed count
+    return rows, unread and len(rows) <= MAX_RESULTS
+
+
+def find(terms: list[str], now: datetime.datetime | None = None) -> Found:
+    """The public entries that hold every term (the newest MAX_RESULTS), best first: more terms
+    in the title, then more hits in all, then the newest date. One SQL query (two for a query of
+    one-character terms only); its work is bounded by MAX_RESULTS, not by the size of the index."""
+    rows, unread = _newest_matches(terms, now or timezone.now())
+    listed = rows[:MAX_RESULTS]
+    counts = Counter(section for _pk, section, *_rest in listed)
+    sections = [{"section": section, "count": count} for section, count in counts.items()]
+    sections.sort(key=lambda row: (-row["count"], row["section"]))
+
+    def rank(row):  # as SQL would: date descending, no date last (its recency is 0)
+        pk, _section, newest, title_terms, hits = row
+        return (-title_terms, -hits, -newest, pk)
+
+    ranked = [row[0] for row in sorted(listed, key=rank)]
+    return Found(ranked, sections, more=len(rows) > MAX_RESULTS, partial=unread)
+
+
+def entries(pks: list[int]) -> list[SearchEntry]:
+    """The entries `pks` in that order, without the normalised texts (one query)."""
+    by_pk = SearchEntry.objects.defer("search_title", "search_text").in_bulk(pks)
+    return [by_pk[pk] for pk in pks if pk in by_pk]
 
 
 # --- the portal's own sources -----------------------------------------------------------------

@@ -93,8 +93,9 @@ class ArticleDetailView(PublishedDetailView):
 class SearchView(PageMetadataMixin, TemplateView):
     """Site search over the index every section feeds (portal.search): each space-separated
     term must occur, as a substring (right for Chinese, which has no spaces between words).
-    A fixed number of queries whatever the number of sections and rows: the counts per section
-    (which also give the total) and one page of entries."""
+    A fixed number of queries, and bounded work, whatever the number of sections and rows: the
+    newest matches (at most search.MAX_RESULTS, ranked and counted per section) and one page of
+    entries; when more match, the page says so rather than counting them."""
 
     template_name = "portal/search.html"
     paginate_by = settings.PORTAL_PAGE_SIZE
@@ -106,10 +107,8 @@ class SearchView(PageMetadataMixin, TemplateView):
         context.update(query=query, too_short=len(query) < search.MIN_QUERY_LENGTH, total=0)
         if context["too_short"]:
             return context
-        entries = search.search(terms)
-        sections = search.section_counts(entries)
-        paginator = Paginator(search.ranked(entries, terms).defer("search_title", "search_text"), self.paginate_by)
-        paginator.count = sum(section["count"] for section in sections)  # known: no COUNT query
+        found = search.find(terms)
+        paginator = Paginator(found.ranked, self.paginate_by)
         page = paginator.get_page(self.request.GET.get("page"))
         results = [
             {
@@ -117,11 +116,14 @@ class SearchView(PageMetadataMixin, TemplateView):
                 "title": search.highlight(entry.title, terms),
                 "excerpt": search.excerpt(entry.body, terms),
             }
-            for entry in page.object_list
+            for entry in (search.entries(page.object_list) if found.ranked else [])
         ]
         context.update(
             total=paginator.count,
-            sections=sections,
+            more=found.more,
+            partial=found.partial,
+            scanned=search.MAX_SCANNED_ENTRIES,
+            sections=found.sections,
             results=results,
             page_obj=page,
             paginator=paginator,

@@ -1,10 +1,11 @@
 """Rebuild the site search index: `python manage.py rebuild_search_index`.
 
-Builds every entry anew from the search sources the sections register (portal.search), in one
-transaction, and reports each source as it goes and a summary at the end. Safe to repeat: a
-second run writes the same entries. Saves, deletions and link changes keep the index current on
-their own; run this after changes that bypass model signals (raw SQL, `queryset.update()`,
-loaddata), or after a source's document changed. The loading commands run it when they are done.
+Builds every entry and its postings (the character pairs search looks up) anew from the search
+sources the sections register (portal.search), in one transaction, and reports each source as it
+goes and a summary at the end. Safe to repeat: a second run writes the same entries. Saves,
+deletions and link changes keep the index current on their own; run this after changes that bypass
+model signals (raw SQL, `queryset.update()`, loaddata), or after a source's document changed. The
+loading commands run it when they are done.
 """
 
 from django.core.management.base import BaseCommand
@@ -23,5 +24,6 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Search index rebuilt: {result['entries']} entries from {result['sources']} sources ({result['before']} before)."
+                f" {result['postings']} character-pair postings."
             )
         )
