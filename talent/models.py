@@ -171,6 +171,11 @@ class AwardCycleQuerySet(PublishableQuerySet):
         return self.filter(nomination_opens__lte=now, nomination_closes__gt=now)
 
 
+# The plausible selection years (cycle_year_plausible). LaureateListView also filters on the
+# lower bound: the range lets the database walk cycles newest first (see its docstring).
+CYCLE_YEAR_MIN, CYCLE_YEAR_MAX = 1900, 2200
+
+
 class AwardCycle(SampleMixin, Publishable):
     """One edition of an award: nomination window (aware datetimes) and announcement date."""
 
@@ -193,7 +198,18 @@ class AwardCycle(SampleMixin, Publishable):
         constraints = [
             models.CheckConstraint(condition=Q(nomination_closes__gt=F("nomination_opens")), name="cycle_closes_after_opens"),
             models.UniqueConstraint(fields=["award", "edition"], name="unique_edition_per_award"),
-            models.CheckConstraint(condition=Q(year__gte=1900) & Q(year__lte=2200), name="cycle_year_plausible"),
+            models.CheckConstraint(
+                condition=Q(year__gte=CYCLE_YEAR_MIN) & Q(year__lte=CYCLE_YEAR_MAX), name="cycle_year_plausible"
+            ),
+        ]
+        indexes = [
+            # Public cycles by year, newest first: the laureate list walks these and stops at a
+            # full page (a laureate's own status index would make it join and sort every laureate).
+            models.Index(fields=["status", "year", "published_at"], name="talent_cycle_status_year"),
+            # An award's newest cycle (AwardQuerySet.with_current_phase) without a sort per award.
+            models.Index(fields=["award", "nomination_opens"], name="talent_cycle_award_opens"),
+            # Calls open now, soonest deadline first (the home block) without sorting every cycle.
+            models.Index(fields=["status", "nomination_closes"], name="talent_cycle_status_closes"),
         ]
 
     def __str__(self):
@@ -257,6 +273,11 @@ class Laureate(SampleMixin, Publishable):
         verbose_name_plural = _("获奖者")
         constraints = [
             models.UniqueConstraint(fields=["cycle", "category", "name"], name="one_laureate_per_person_cycle_category")
+        ]
+        indexes = [
+            # A cycle's public laureates from the index alone: the laureate list's rows and count
+            # per cycle, and whether a year has laureates (the year choices).
+            models.Index(fields=["cycle", "status", "published_at"], name="talent_laureate_cycle_status"),
         ]
 
     def __str__(self):
@@ -451,6 +472,12 @@ class Expert(SluggedMixin, SampleMixin, Publishable):
         ordering = ["ordering", "name", "pk"]
         verbose_name = _("专家")
         verbose_name_plural = _("专家")
+        indexes = [
+            # The directory's first page in its order without sorting every public expert.
+            models.Index(fields=["status", "ordering", "name", "id"], name="talent_expert_status_order"),
+            # The institution choices and the directory's counts from the index alone.
+            models.Index(fields=["status", "institution", "is_sample", "published_at"], name="talent_expert_status_inst"),
+        ]
 
     def __str__(self):
         return self.name

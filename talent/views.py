@@ -6,11 +6,13 @@ Nominations are never listed publicly: a nominator sees one, by reference *and* 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
@@ -27,6 +29,7 @@ from .filters import AwardFilter, ExpertFilter, LaureateFilter
 from .forms import NominationForm, StatusLookupForm
 from .ics import deadline_calendar
 from .models import (
+    CYCLE_YEAR_MIN,
     Award,
     AwardCategory,
     AwardCycle,
@@ -83,23 +86,14 @@ class TalentHomeView(PageMetadataMixin, TemplateView):
 
 
 class AwardListView(PublishedListView):
+    """The awards, each with its current cycle: the annotations of with_current_phase() say all
+    a card shows of it (no prefetch of every cycle, which grows with the editions)."""
+
     model = Award
     filterset_class = AwardFilter
 
     def get_queryset(self):
-        return (
-            super()
-            .get_queryset()
-            .with_current_phase()
-            .prefetch_related(
-                "categories",
-                Prefetch(
-                    "cycles",
-                    queryset=AwardCycle.objects.published().order_by("-nomination_opens"),
-                    to_attr="published_cycles",
-                ),
-            )
-        )
+        return super().get_queryset().with_current_phase().prefetch_related("categories")
 
 
 def banner_for(award: Award, cycles: list[AwardCycle]) -> dict:
@@ -187,10 +181,54 @@ def laureate_person(request, laureate: Laureate) -> dict | None:
     return metadata.compact(node)
 
 
+class CappedPaginator(Paginator):
+    """Pages over the first `cap` rows only: counting (and skipping to) rows further down costs
+    in proportion to the whole table. `capped` says there are more, which the filters reach."""
+
+    cap = 1000
+
+    @cached_property
+    def counted(self) -> int:
+        """The rows, counted up to one past the cap (`SELECT COUNT(*) FROM (… LIMIT cap + 1)`)."""
+        return self.object_list.order_by()[: self.cap + 1].count()
+
+    @cached_property
+    def count(self) -> int:
+        return min(self.counted, self.cap)
+
+    @property
+    def capped(self) -> bool:
+        return self.counted > self.cap
+
+
 class LaureateListView(PublishedListView):
+    """Every published laureate, newest year first, paginated over the first CappedPaginator.cap.
+
+    The range on the cycle's year is always true (the cycle_year_plausible constraint): it lets
+    the database walk public cycles newest first through their (status, year) index and stop
+    once the page is full, rather than join and sort every laureate. SQLite without statistics
+    otherwise starts from the laureates' status index, which matches all of them."""
+
     model = Laureate
     filterset_class = LaureateFilter
+    paginator_class = CappedPaginator
+    download_resource = "talent/laureates"
     select_related = ("cycle__award", "category", "photo")
+    # Long texts of the joined rows that no card shows: the database would carry them through
+    # its sort of a year's laureates (three times the time of a deep page at 50,000 laureates).
+    unshown = (
+        "cycle__award__summary",
+        "cycle__award__description",
+        "cycle__award__eligibility",
+        "cycle__award__nominator_eligibility",
+        "cycle__award__selection_procedure",
+        "cycle__award__source_note",
+        "cycle__notes",
+        "category__eligibility",
+    )
+
+    def get_queryset(self):
+        return super().get_queryset().filter(cycle__year__gte=CYCLE_YEAR_MIN).defer(*self.unshown)
 
     def get_structured_data(self, context):
         """The laureates on this page, each a Person (示例 rows left out)."""
@@ -376,25 +414,48 @@ def nomination_status(request):
 # --- experts --------------------------------------------------------------------------------
 
 
+def field_counts() -> list[ExpertField]:
+    """The fields public experts have, each with `expert_count`. Counted from the experts' side
+    (their status index, then each one's fields from the link table's index): counting from
+    the fields' side looks up every linked expert's row, six times the work at 10,000 experts."""
+    links = Expert.fields.through.objects.filter(published_condition(Expert, prefix="expert__"))
+    counts = dict(links.values_list("expertfield").annotate(experts=Count("pk")).order_by())
+    fields = [field for field in ExpertField.objects.all() if counts.get(field.pk)]
+    for field in fields:
+        field.expert_count = counts[field.pk]
+    return fields
+
+
+class DirectoryPaginator(Paginator):
+    """Counts the experts and the 示例 experts among them in one query (from an index)."""
+
+    @cached_property
+    def counts(self) -> dict:
+        return self.object_list.order_by().aggregate(total=Count("pk"), samples=Count("pk", filter=Q(is_sample=True)))
+
+    @cached_property
+    def count(self) -> int:
+        return self.counts["total"]
+
+
 class ExpertListView(PublishedListView):
     model = Expert
     filterset_class = ExpertFilter
+    paginator_class = DirectoryPaginator
+    download_resource = "talent/experts"
     select_related = ("photo",)
     prefetch_related = ("fields",)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        published = published_condition(Expert, prefix="experts__")
-        context["field_counts"] = ExpertField.objects.annotate(expert_count=Count("experts", filter=published)).filter(
-            expert_count__gt=0
-        )
+        context["field_counts"] = field_counts()
         context["programmes"] = ExpertProgramme.objects.published().prefetch_related(
             "partners", "fields", Prefetch("services", queryset=ExpertService.objects.all())
         )
         # The directory's own count, apart from a programme's announced head count: say how
         # many of the rows listed are 示例 experts.
         paginator = context.get("paginator")
-        context["directory_sample_count"] = paginator.object_list.filter(is_sample=True).count() if paginator else 0
+        context["directory_sample_count"] = paginator.counts["samples"] if paginator else 0
         return context
 
 
