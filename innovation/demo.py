@@ -1,8 +1,10 @@
 """The innovation section's demo rows for `manage.py generate_demo_data` (see portal.demo):
 partner institutions, platforms (with partners, fields of work and photos), enterprises (with
 qualifications and the platform that incubated them) and achievements of those enterprises.
-These models have no `is_sample` flag: slugs mark the generated rows, and achievements hang off
-generated enterprises.
+Every generated row is flagged `is_sample`, so pages badge it 示例 and sitemaps, feeds and
+structured data leave it out; slugs mark the generated rows for a re-run (achievements hang off
+generated enterprises), and the fields of work and qualifications the generator had to add
+(reference terms, no flag) are found by their slug alone.
 """
 
 from decimal import Decimal
@@ -91,6 +93,7 @@ def generate_partners(run: DemoRun) -> list:
                 distinction=f"{rng.choice(FIELDS)}领域的重要合作方" if rng.random() < 0.3 else "",
                 description=paragraph(rng, 2),
                 ordering=1000,
+                is_sample=True,
                 **run.publishing(rng),
             )
             for name, kind in zip(names, kinds, strict=True)
@@ -122,6 +125,7 @@ def generate_platforms(run: DemoRun, partners: list) -> list:
                     summary=paragraph(rng, 2),
                     body=paragraphs(rng, rng.randint(2, 4)),
                     ordering=1000,
+                    is_sample=True,
                     **precise_date(run, rng, 5000),
                     **run.publishing(rng),
                 )
@@ -151,6 +155,7 @@ def generate_enterprises(run: DemoRun, platforms: list) -> list:
                 capital_stage=rng.choice(CapitalStage.values) if rng.random() < 0.3 else "",
                 description=paragraph(rng, 3),
                 ordering=1000,
+                is_sample=True,
                 **run.publishing(rng),
             )
             for name in names
@@ -176,6 +181,7 @@ def generate_achievements(run: DemoRun, enterprises: list) -> None:
                 venue=rng.choice(VENUES),
                 description=paragraph(rng, 2),
                 ordering=1000,
+                is_sample=True,
                 **precise_date(run, rng, 3000),
                 **run.publishing(rng),
             )

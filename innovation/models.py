@@ -4,6 +4,8 @@ technology transfer), cooperation, the 双创 and capital-market figures and the
 
 Reference lists (fields of work, enterprise qualifications) are plain models editors extend;
 everything a reader sees is Publishable, so the public views start from `.published()`.
+Partners, platforms, enterprises and achievements can be 示例 rows (SampleMixin): the demo-data
+generator writes them, pages badge them and `remove_sample_data` deletes them.
 """
 
 from django.core.exceptions import ValidationError
@@ -13,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.addresses import detail_url, page_url
 from portal.dates import PreciseDateMixin
-from portal.models import Photo, ReferenceTerm
+from portal.models import Photo, ReferenceTerm, SampleMixin
 from portal.publishing import Publishable
 from portal.slugs import SluggedMixin
 
@@ -39,7 +41,15 @@ class PartnerKind(models.TextChoices):
     ASSOCIATION = "association", _("协会组织")
 
 
-class PartnerInstitution(SluggedMixin, Publishable):
+def list_order_index(name: str) -> models.Index:
+    """The index of a list page's query: published rows (`status`, `published_at`) in the model's
+    order (`ordering`, `id`). A page, a capped list or a dropdown's first rows then walks the
+    index and stops after the rows it shows instead of sorting every published row, and the
+    page count reads the index alone."""
+    return models.Index(fields=["status", "ordering", "id", "published_at"], name=name)
+
+
+class PartnerInstitution(SluggedMixin, SampleMixin, Publishable):
     """A university, institute, firm, government body or association the zone works with."""
 
     slug_source = "name"
@@ -65,6 +75,7 @@ class PartnerInstitution(SluggedMixin, Publishable):
         ordering = ["ordering", "pk"]
         verbose_name = _("合作机构")
         verbose_name_plural = _("合作机构")
+        indexes = [list_order_index("innov_partner_list_idx")]
 
     def __str__(self):
         return self.name
@@ -110,7 +121,7 @@ class PlatformState(models.TextChoices):
     INAUGURATED = "inaugurated", _("已揭牌")
 
 
-class Platform(SluggedMixin, PreciseDateMixin, Publishable):
+class Platform(SluggedMixin, PreciseDateMixin, SampleMixin, Publishable):
     """An innovation platform: an institute, centre, laboratory, base, incubator or park."""
 
     slug_source = "name"
@@ -137,6 +148,7 @@ class Platform(SluggedMixin, PreciseDateMixin, Publishable):
         ordering = ["ordering", "pk"]
         verbose_name = _("创新平台")
         verbose_name_plural = _("创新平台")
+        indexes = [list_order_index("innov_platform_list_idx")]
 
     def __str__(self):
         return self.name
@@ -166,7 +178,7 @@ class CapitalStage(models.TextChoices):
     LISTED = "listed", _("已上市")
 
 
-class Enterprise(SluggedMixin, Publishable):
+class Enterprise(SluggedMixin, SampleMixin, Publishable):
     """A firm of the zone: its sector, qualifications, capital-market stage, where it was incubated."""
 
     slug_source = "name"
@@ -190,6 +202,7 @@ class Enterprise(SluggedMixin, Publishable):
         ordering = ["ordering", "pk"]
         verbose_name = _("企业")
         verbose_name_plural = _("企业")
+        indexes = [list_order_index("innov_enterprise_list_idx")]
 
     def __str__(self):
         return self.name
@@ -239,7 +252,7 @@ class AchievementKind(models.TextChoices):
     TECH_TRANSFER = "tech_transfer", _("科技成果转化")
 
 
-class Achievement(PreciseDateMixin, Publishable):
+class Achievement(PreciseDateMixin, SampleMixin, Publishable):
     """An IP licence deal or technology transfer: who, how much, where, when."""
 
     published_parents = ("enterprise",)
@@ -261,6 +274,7 @@ class Achievement(PreciseDateMixin, Publishable):
         ordering = ["ordering", "pk"]
         verbose_name = _("创新成果")
         verbose_name_plural = _("创新成果")
+        indexes = [list_order_index("innov_achievement_list_idx")]
 
     def __str__(self):
         return self.title

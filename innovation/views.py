@@ -2,7 +2,7 @@
 portal's generic views) and prefetch only published related rows, so every page runs a fixed
 number of queries however many rows, partners or photos it shows."""
 
-from django.db.models import Count, F, Window
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Window
 from django.db.models.functions import RowNumber
 from django.views.generic import TemplateView
 
@@ -41,6 +41,28 @@ HOME_PLATFORM_COUNT = 8
 HOME_COOPERATION_COUNT = 6
 HOME_STAGE_ENTERPRISE_COUNT = 8  # per capital-market stage; the stage links to its filtered list
 
+# How many linked rows a card or a page lists; when there are more, it links to the filtered list.
+CARD_PLATFORM_COUNT = 6  # a partner's platforms on its card in the partner list
+PAGE_LINKED_COUNT = 30  # a partner's platforms, a platform's enterprises on their pages
+
+
+def first_linked(lookup: str, model, count: int) -> Prefetch:
+    """Prefetch the first `count` + 1 public rows of `model` at `lookup` into `first_<lookup>`,
+    one query for all rows (Django numbers each row's links with a window function):
+    `trim_linked` keeps `count` and notes whether there are more, so a row with hundreds of
+    links costs what one with `count` + 1 does. "Public" is asked per linked row by primary key
+    (EXISTS), so the query starts from the links whatever the database's statistics."""
+    public = model.objects.filter(Exists(model.objects.published().filter(pk=OuterRef("pk"))))
+    return Prefetch(lookup, queryset=public[: count + 1], to_attr=f"first_{lookup}")
+
+
+def trim_linked(rows, lookup: str, count: int) -> None:
+    """Cut each row's `first_<lookup>` to `count` rows and set `more_<lookup>` when it had more."""
+    for row in rows:
+        linked = getattr(row, f"first_{lookup}")
+        setattr(row, f"more_{lookup}", len(linked) > count)
+        setattr(row, f"first_{lookup}", linked[:count])
+
 
 def capital_pipeline() -> list[dict]:
     """The capital-market stages with enterprises, in declared order: [{stage, label, count,
@@ -51,7 +73,7 @@ def capital_pipeline() -> list[dict]:
     ranked = public.annotate(
         place=Window(RowNumber(), partition_by=F("capital_stage"), order_by=(F("ordering").asc(), F("pk").asc()))
     )
-    shown = list(ranked.filter(place__lte=HOME_STAGE_ENTERPRISE_COUNT).only("name", "slug", "capital_stage"))
+    shown = list(ranked.filter(place__lte=HOME_STAGE_ENTERPRISE_COUNT).only("name", "slug", "capital_stage", "is_sample"))
     shown.sort(key=lambda enterprise: enterprise.place)
     return [
         {
@@ -81,11 +103,16 @@ class InnovationHomeView(PageMetadataMixin, TemplateView):
         context["capital_policies"] = list(Policy.objects.published().filter(topic=PolicyTopic.CAPITAL_MARKET))
         context["pipeline"] = capital_pipeline()
         # The summary shows a platform's name and state only: no partners to prefetch.
-        context["platforms"] = Platform.objects.published().only("name", "slug", "state", "state_note")[:HOME_PLATFORM_COUNT]
+        platforms = Platform.objects.published().only("name", "slug", "state", "state_note", "is_sample")
+        context["platforms"] = list(platforms[:HOME_PLATFORM_COUNT])
         context["events"] = Event.objects.published()[:5]
-        context["achievements"] = Achievement.objects.published().select_related("enterprise")[:3]
+        context["achievements"] = list(Achievement.objects.published().select_related("enterprise")[:3])
         cooperations = Cooperation.objects.published().prefetch_related(public_rows(Cooperation, "partners"))
         context["cooperations"] = cooperations[:HOME_COOPERATION_COUNT]
+        # A 示例 row among those shown: the sample banner and noindex (base.html).
+        shown = [*context["platforms"], *context["achievements"]]
+        shown += [enterprise for stage in context["pipeline"] for enterprise in stage["enterprises"]]
+        context["shows_sample"] = any(row.is_sample for row in shown)
         return context
 
 
@@ -93,33 +120,68 @@ class PlatformListView(PublishedListView):
     model = Platform
     filterset_class = PlatformFilter
     prefetch_related = ("partners", "tech_fields")
+    download_resource = "innovation/platforms"
 
 
 class PlatformDetailView(PublishedDetailView):
+    """A platform, its partners, fields, photos and first PAGE_LINKED_COUNT enterprises (the
+    enterprise list filtered by the platform has them all)."""
+
     model = Platform
-    prefetch_related = ("partners", "tech_fields", "photos", "enterprises")
+    prefetch_related = ("partners", "tech_fields", "photos")
     breadcrumb_parents = ("innovation:innovation-home", "innovation:platform-list")
+
+    def get_queryset(self):
+        enterprises = first_linked("enterprises", Enterprise, PAGE_LINKED_COUNT)
+        return super().get_queryset().prefetch_related(enterprises)
+
+    def get_context_data(self, **kwargs):
+        trim_linked([self.object], "enterprises", PAGE_LINKED_COUNT)
+        return super().get_context_data(**kwargs)
 
 
 class PartnerListView(PublishedListView):
+    """Partners, each card naming its first CARD_PLATFORM_COUNT platforms (and linking to the
+    platform list filtered by the partner when it has more)."""
+
     model = PartnerInstitution
     template_name = "innovation/partner_list.html"
     filterset_class = PartnerFilter
-    prefetch_related = ("platforms",)
+
+    def get_queryset(self):
+        platforms = first_linked("platforms", Platform, CARD_PLATFORM_COUNT)
+        return super().get_queryset().prefetch_related(platforms)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        trim_linked(context["object_list"], "platforms", CARD_PLATFORM_COUNT)
+        return context
 
 
 class PartnerDetailView(PublishedDetailView):
+    """A partner and its first PAGE_LINKED_COUNT platforms (the platform list filtered by the
+    partner has them all)."""
+
     model = PartnerInstitution
     template_name = "innovation/partner_detail.html"
     context_object_name = "partner"
-    prefetch_related = ("platforms", "platforms__tech_fields", "cooperations")
+    prefetch_related = ("cooperations",)
     breadcrumb_parents = ("innovation:innovation-home", "innovation:partner-list")
+
+    def get_queryset(self):
+        platforms = first_linked("platforms", Platform, PAGE_LINKED_COUNT)
+        return super().get_queryset().prefetch_related(platforms)
+
+    def get_context_data(self, **kwargs):
+        trim_linked([self.object], "platforms", PAGE_LINKED_COUNT)
+        return super().get_context_data(**kwargs)
 
 
 class EnterpriseListView(PublishedListView):
     model = Enterprise
     filterset_class = EnterpriseFilter
     prefetch_related = ("qualifications", "incubated_at")
+    download_resource = "innovation/enterprises"
 
 
 class EnterpriseDetailView(PublishedDetailView):
