@@ -1,7 +1,9 @@
 """The park section's demo rows for `manage.py generate_demo_data` (see portal.demo): a few
 fictional parks (after the zone's own in the park ordering, so never taken for the zone), each
-with areas, history milestones, industries and honours. These models have no `is_sample` flag:
-the parks' slugs mark them, and everything else hangs off a generated park.
+with areas, history milestones, industries and honours. The parks are flagged `is_sample`
+(badged 示例, left out of sitemaps, deleted by remove_sample_data) and their slugs start with
+"demo--"; areas, milestones, industries and honours have no flag: they hang off a generated park
+and go with it.
 """
 
 from portal.demo import FIELDS, PLACES, DemoRun, generated, paragraph, precise_date, unique_names
@@ -45,6 +47,7 @@ def generate(run: DemoRun) -> None:
                 ordering=1000 + index,  # after the zone's own park, which pages take as the zone
                 status=Status.PUBLISHED,
                 published_at=run.moment(-rng.randrange(400, 3000), rng),
+                is_sample=True,
             )
             for index, name in enumerate(names)
         ]

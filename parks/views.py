@@ -61,7 +61,7 @@ class ParkDetailView(PublishedDetailView):
 
     def get_context_data(self, **kwargs):
         others = Park.objects.published().exclude(pk=self.object.pk) if self.object is not None else Park.objects.none()
-        self.other_parks = list(others.only("name", "slug", "ordering"))
+        self.other_parks = list(others.only("name", "slug", "ordering", "is_sample"))  # is_sample: the 示例 badge
         context = super().get_context_data(**kwargs)
         context["other_parks"] = self.other_parks
         context.update(park_page_rows(self.object))
@@ -108,6 +108,7 @@ class IndustryListView(PublishedListView):
 class HonourListView(PublishedListView):
     model = Honour
     filterset_class = HonourFilter
+    download_resource = "parks/honours"
 
 
 DOWNLOAD_FORMATS = ("csv", "json")

@@ -88,9 +88,9 @@ class PhotoAdminForm(forms.ModelForm):
 @admin.register(Photo)
 class PhotoAdmin(PublishableAdmin):
     form = PhotoAdminForm
-    list_display = ("thumbnail", "caption", "credit", "section", "featured", "status", "published_at")
+    list_display = ("thumbnail", "caption", "credit", "section", "featured", "is_sample", "status", "published_at")
     list_display_links = ("thumbnail", "caption")
-    list_filter = ("status", "section", "featured", "is_placeholder", "tags")
+    list_filter = ("status", "section", "featured", "is_placeholder", "is_sample", "tags")
     list_editable = ()
     search_fields = ("caption", "credit", "alt_text")
     filter_horizontal = ("tags",)
@@ -98,7 +98,7 @@ class PhotoAdmin(PublishableAdmin):
     fieldsets = (
         (None, {"fields": ("image", "preview", "caption", "credit", "alt_text", "taken_on")}),
         (_("分类"), {"fields": ("section", "tags", "featured", "ordering", "slug", "is_placeholder")}),
-        (_("发布"), {"fields": ("status", "published_at")}),
+        (_("发布"), {"fields": ("status", "published_at", "is_sample")}),
         (_("文件信息"), {"classes": ("collapse",), "fields": ("width", "height", "created_at", "updated_at")}),
     )
 
@@ -118,8 +118,8 @@ class ArticleSectionInline(admin.StackedInline):
 
 @admin.register(Article)
 class ArticleAdmin(PreciseDateColumn, PublishableAdmin):
-    list_display = ("title", "column", "author", "date_shown", "status", "published_at")
-    list_filter = ("status", "column", "source")
+    list_display = ("title", "column", "author", "date_shown", "is_sample", "status", "published_at")
+    list_filter = ("status", "column", "source", "is_sample")
     search_fields = ("title", "subtitle", "author", "lead", "sections__body")
     inlines = [ArticleSectionInline]
     filter_horizontal = ("photos",)
@@ -128,7 +128,7 @@ class ArticleAdmin(PreciseDateColumn, PublishableAdmin):
         (_("原文出处"), {"fields": ("source", "issue", "date", "date_precision")}),
         (
             _("发布（本站上线时间，不作为原文日期显示）"),
-            {"fields": ("status", "published_at", "slug", "created_at", "updated_at")},
+            {"fields": ("status", "published_at", "slug", "is_sample", "created_at", "updated_at")},
         ),
     )
 

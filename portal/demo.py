@@ -16,13 +16,14 @@ The portal imports no section: each section offers its generator as `demo_data` 
 `portal.registry.DemoData`) in its `registrations.py`; this module writes the portal's own rows
 (photos, articles) first and hands the sections the photos through `DemoRun.photo_ids`.
 
-Which rows are generated. Every generated row whose model has `is_sample` (SampleMixin) is
-flagged, so it is badged 示例 like the fixture samples. Every generated row with a slug has one
-starting with DEMO_SLUG_PREFIX ("demo--": `pinyin_slug` never writes a double hyphen), and rows
-without a slug hang off such a row (a laureate off its award, an achievement off its
-enterprise). That is how `DemoData.generated()` finds exactly the generated rows, also of models
-without `is_sample` (platforms, photos, articles…), and how a re-run first removes the rows an
-earlier run generated (a re-run replaces, it never adds), leaving the fixture samples alone.
+Which rows are generated. Every generated row whose model has `is_sample` (SampleMixin: photos,
+articles, parks, experts, laureates…) is flagged, so it is badged 示例 like the fixture samples
+and left out of sitemaps and feeds. Every generated row with a slug has one starting with
+DEMO_SLUG_PREFIX ("demo--": `pinyin_slug` never writes a double hyphen), and rows without a slug
+hang off such a row (a laureate off its award, an achievement off its enterprise). That is how
+`DemoData.generated()` finds exactly the generated rows, also of models without `is_sample`
+(platforms, enterprises, reference terms…), and how a re-run first removes the rows an earlier
+run generated (a re-run replaces, it never adds), leaving the fixture samples alone.
 Reference terms (fields, qualifications, tags) are reused when one of the same name exists;
 only the ones the generator had to add carry the prefix and are removed.
 
@@ -347,6 +348,7 @@ def generate_photos(run: DemoRun) -> None:
                 published_at=run.moment(-rng.randrange(30, 900), rng),
                 featured=index < 3,
                 ordering=1000,
+                is_sample=True,
             )
             photo.save()  # stores the file and builds its renditions, as an upload would
             pool.append(photo)
@@ -368,6 +370,7 @@ def generate_photos(run: DemoRun) -> None:
                     taken_on=run.past_date(rng, 3000) if rng.random() < 0.7 else None,
                     section=rng.choice(PhotoSection.values),
                     ordering=1000,
+                    is_sample=True,
                     **run.publishing(rng),
                 )
             )
@@ -397,6 +400,7 @@ def generate_articles(run: DemoRun) -> None:
                     author=person_name(rng),
                     summary=paragraph(rng, 2),
                     lead=paragraphs(rng, rng.randint(1, 2)),
+                    is_sample=True,
                     **precise_date(run, rng, 2000),
                     **run.publishing(rng, drafts=0.05, scheduled=0.02),
                 )
@@ -417,7 +421,7 @@ def generate(run: DemoRun) -> None:
 
 
 def generated_rows() -> list[models.QuerySet]:
-    return [generated(Article), generated(Photo), generated(PhotoTag)]
+    return [generated(Article), removable(generated(Photo)), generated(PhotoTag)]
 
 
 PORTAL_DEMO_DATA = DemoData(order=0, generate=generate, generated=generated_rows)
@@ -468,6 +472,20 @@ def after_bulk_changes(progress=None) -> int:
     if page_cache.enabled():
         page_cache.bump()
     return entries
+
+
+def removable(queryset: models.QuerySet) -> models.QuerySet:
+    """`queryset` without the rows that a row outside it still points to with PROTECT (a real park
+    whose editor chose a sample photo keeps that photo until another is chosen): deleting those
+    would abort the whole removal. Links (many-to-many) protect nothing: they go with the row.
+    Evaluated when deleted, so rows removed before (a section's, earlier in the run) no longer
+    count."""
+    for relation in queryset.model._meta.get_fields(include_hidden=True):
+        if relation.one_to_many and relation.auto_created and relation.on_delete is models.PROTECT:
+            name = relation.field.attname
+            used = relation.related_model._base_manager.exclude(**{name: None}).values(name)
+            queryset = queryset.exclude(pk__in=used)
+    return queryset
 
 
 def photo_files(photos: models.QuerySet) -> dict[str, set[str]]:

@@ -40,7 +40,8 @@ def detail_url(app_label: str, model_name: str) -> str | None:
 
 def pages() -> list[tuple[str, str]]:
     """(name, URL) of every public page type: home, section homes, lists (and one filtered),
-    details, search with a 2-character query, gallery, site map, sitemap.xml, feed."""
+    details, search with a 2-character query, gallery, site map, sitemap.xml (the index and
+    one page of its biggest section), feed."""
     from django.urls import reverse
 
     found = [
@@ -69,6 +70,7 @@ def pages() -> list[tuple[str, str]]:
         ("search 2 chars", reverse("portal:search") + "?q=%E5%9B%AD%E5%8C%BA"),
         ("site map", reverse("portal:site-map")),
         ("sitemap.xml", "/sitemap.xml"),
+        ("sitemap section", reverse("sitemap-section", kwargs={"section": "portal-photo"})),
         ("feed", reverse("portal:article-feed")),
     ]
     for name, app_label, model_name in [

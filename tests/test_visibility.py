@@ -7,7 +7,6 @@ home pages, search, filter choices, the sitemap, the feed and the deadline calen
 """
 
 import datetime
-import re
 from urllib.parse import quote, urlsplit
 
 import pytest
@@ -21,11 +20,10 @@ from talent.models import AwardCycle
 from tests.factories import make_honour, make_indicator, make_metric, make_milestone, make_park, make_photo
 from tests.innovation.factories_innovation import make_achievement, make_enterprise
 from tests.parks.factories_parks import make_area, make_industry
+from tests.sitemap_helpers import local, sitemap_pages, sitemap_urls
 from tests.talent.factories_talent import make_award, make_category, make_cycle, make_expert, make_laureate
 
 pytestmark = pytest.mark.django_db
-
-LOC = re.compile(r"<loc>([^<]+)</loc>")
 
 
 def _cycle(marker):
@@ -100,7 +98,8 @@ def public_urls(client, child, path, marker):
     names |= {item.url_name for nav in registry.section_navs.values() for item in nav.items}
     urls = {"/", reverse("portal:article-feed"), "/sitemap.xml"} | {reverse(name) for name in names}
     urls.add(reverse("portal:search") + "?q=" + quote(marker[:-1]))  # the page echoes the query
-    urls |= {urlsplit(loc).path for loc in LOC.findall(client.get("/sitemap.xml").content.decode())}
+    urls |= {local(page) for page in sitemap_pages(client)}
+    urls |= {urlsplit(loc).path for loc in sitemap_urls(client)}
     for depth in range(len(path) + 1):
         urls.add(path_of(follow(child, path[:depth])))
     if isinstance(child, AwardCycle):

@@ -12,6 +12,7 @@ from portal.models import SiteSettings
 from portal.publishing import Status
 from tests.factories import make_honour, make_indicator, make_metric, make_milestone, make_park, make_photo
 from tests.parks.factories_parks import make_area, make_industry, make_profile_item
+from tests.sitemap_helpers import sitemap_text
 
 pytestmark = pytest.mark.django_db
 
@@ -355,7 +356,7 @@ def test_search_finds_park_content(client):
 def test_sitemap_lists_the_park_pages(client):
     park = make_park()
     draft = make_park(status=Status.DRAFT)
-    content = text_of(client.get("/sitemap.xml"))
+    content = sitemap_text(client)
     assert reverse("parks:indicator-list") in content and park.get_absolute_url() in content
     assert draft.get_absolute_url() not in content
 

@@ -21,7 +21,7 @@ from parks.models import Area, Milestone, Park
 from portal import demo as portal_demo
 from portal import page_cache
 from portal.demo import DEMO_SLUG_PREFIX, photo_files
-from portal.models import Article, Photo
+from portal.models import Article, Photo, SearchTerm
 from portal.publishing import Status
 from talent import demo as talent_demo
 from talent.models import Award, AwardCategory, AwardCycle, Expert, Laureate
@@ -108,7 +108,7 @@ def test_counts_are_proportional_to_the_scale():
 def test_every_generated_row_is_a_sample():
     generate()
 
-    for model in (Expert, Award, AwardCategory, AwardCycle, Laureate):
+    for model in (Expert, Award, AwardCategory, AwardCycle, Laureate, Photo, Article, Park):
         assert model.objects.count() > 0
         assert not model.objects.filter(is_sample=False).exists(), model
     for model in (Expert, Award, AwardCategory, Platform, Enterprise, PartnerInstitution, Photo, Article, Park, Area):
@@ -183,8 +183,14 @@ def test_remove_sample_data_restores_every_table_and_keeps_shared_files():
     output = remove()
 
     after = table_counts()
-    # Everything as before, plus the editor's photo (and its search entry).
-    assert after == {**before, "portal_photo": before["portal_photo"] + 1, "portal_searchentry": before["portal_searchentry"] + 1}
+    # Everything as before, plus the editor's photo (and its search entry with its postings).
+    postings = SearchTerm.objects.filter(entry__title="沿用示例文件").count()
+    assert after == {
+        **before,
+        "portal_photo": before["portal_photo"] + 1,
+        "portal_searchentry": before["portal_searchentry"] + 1,
+        "portal_searchterm": before["portal_searchterm"] + postings,
+    }
     assert Photo.objects.filter(pk=real.pk).exists()
     assert all(default_storage.exists(name) for name in pool_files[shared_image])
     gone = [name for image, names in pool_files.items() if image != shared_image for name in names]

@@ -105,7 +105,7 @@ def test_feed_sitemap_and_robots(client):
     feed = client.get(reverse("portal:article-feed")).content.decode()
     assert "订阅文章" in feed and "草稿不订阅" not in feed
     sitemap = client.get("/sitemap.xml")
-    assert sitemap.status_code == 200 and b"<urlset" in sitemap.content
+    assert sitemap.status_code == 200 and b"<sitemapindex" in sitemap.content  # tests/portal/test_sitemaps.py
     robots = client.get("/robots.txt").content.decode()
     assert "Sitemap: http://testserver/sitemap.xml" in robots
 

@@ -15,6 +15,7 @@ from reversion.models import Version
 from talent.forms import NominationForm
 from talent.models import Nomination, NominationStatus
 from talent.validators import validate_pdf
+from tests.sitemap_helpers import sitemap_pages
 from tests.talent.factories_talent import PDF_BYTES, make_category, make_cycle, make_nomination, make_pdf
 
 pytestmark = pytest.mark.django_db
@@ -263,6 +264,7 @@ def test_nominations_never_appear_on_public_pages(client):
         nomination.cycle.award.get_absolute_url(),
         reverse("talent:laureate-list"),
         "/sitemap.xml",
+        *sitemap_pages(client),
     ]:
         assert "保密的被提名人" not in client.get(url).content.decode(), url
     search = client.get(reverse("portal:search"), {"q": "保密的被提名人"}).content.decode()

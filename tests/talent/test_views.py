@@ -7,6 +7,7 @@ from django.urls import reverse
 from portal.publishing import Status
 from talent.models import ExpertTitle
 from tests.factories import make_photo
+from tests.sitemap_helpers import sitemap_text
 from tests.talent.factories_talent import (
     make_award,
     make_category,
@@ -286,7 +287,7 @@ def test_search_finds_awards_laureates_and_experts(client):
 def test_sitemap_lists_awards_and_experts(client):
     award = make_award()
     expert = make_expert()
-    content = text_of(client.get("/sitemap.xml"))
+    content = sitemap_text(client)
     assert award.get_absolute_url() in content and expert.get_absolute_url() in content
     assert reverse("talent:laureate-list") in content
 

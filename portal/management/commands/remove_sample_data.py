@@ -2,7 +2,9 @@
 
 First every row `generate_demo_data` wrote (each part's `DemoData.generated()`, sections before
 the portal; see portal/demo.py), then the rows flagged `is_sample = True` of each model a section
-registered with `registry.register_sample_models`, in the order registered (children first).
+registered with `registry.register_sample_models`, in the order registered (children first; the
+portal's photos last), keeping a row that a remaining row still points to (`portal.demo.removable`:
+a real park showing a sample photo keeps it).
 The article's content is never flagged or generated, so it stays. Deleted rows keep their
 revision history, so an editor can still recover one from the admin.
 
@@ -18,7 +20,7 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from portal.demo import after_bulk_changes, remove_generated, row_signals_paused
+from portal.demo import after_bulk_changes, removable, remove_generated, row_signals_paused
 from portal.registry import registry
 
 
@@ -30,7 +32,7 @@ class Command(BaseCommand):
         total = remove_generated(self.stdout.write)
         with row_signals_paused(), transaction.atomic():
             for model in registry.sample_models:
-                count, _per_model = model._default_manager.filter(is_sample=True).delete()
+                count, _per_model = removable(model._default_manager.filter(is_sample=True)).delete()
                 if count:
                     self.stdout.write(f"  {model._meta.verbose_name_plural} ({model._meta.label_lower}): {count}")
                 total += count
