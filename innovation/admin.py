@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from portal.admin_base import ChildRowsInline, PreciseDateColumn, PublishableAdmin, ReferenceTermAdmin, photo_thumbnail
+from portal.spreadsheets import SpreadsheetAdmin
 from portal.templatetags.portal_tags import figure
 
 from .models import (
@@ -17,6 +18,7 @@ from .models import (
     Qualification,
     TechField,
 )
+from .spreadsheets import EnterpriseResource, InnovationFigureResource, PartnerInstitutionResource, PlatformResource
 
 
 class WebsiteFieldMixin:
@@ -38,14 +40,15 @@ class FirstPhotoColumn:
 
 
 @admin.register(PartnerInstitution)
-class PartnerInstitutionAdmin(WebsiteFieldMixin, PublishableAdmin):
-    list_display = ("name", "kind", "country", "is_international", "city", "ordering", "status")
-    list_filter = ("status", "kind", "is_international", "country")
+class PartnerInstitutionAdmin(SpreadsheetAdmin, WebsiteFieldMixin, PublishableAdmin):
+    resource_classes = [PartnerInstitutionResource]
+    list_display = ("name", "kind", "country", "is_international", "city", "ordering", "is_sample", "status")
+    list_filter = ("status", "kind", "is_international", "country", "is_sample")
     search_fields = ("name", "short_name", "city", "country", "headquarters", "description", "distinction")
     fieldsets = (
         (None, {"fields": ("name", "short_name", "kind", ("country", "city"), "distinction", "description", "website")}),
         (_("协会组织"), {"fields": (("is_international", "headquarters"), ("member_count", "member_country_count"))}),
-        (_("发布"), {"fields": ("status", "published_at", "slug", "ordering", "created_at", "updated_at")}),
+        (_("发布"), {"fields": ("status", "published_at", "slug", "ordering", "is_sample", "created_at", "updated_at")}),
     )
 
 
@@ -59,24 +62,26 @@ class EnterpriseInline(ChildRowsInline):
 
 
 @admin.register(Platform)
-class PlatformAdmin(WebsiteFieldMixin, FirstPhotoColumn, PreciseDateColumn, PublishableAdmin):
-    list_display = ("thumbnail", "name", "kind", "state", "state_note", "date_shown", "ordering", "status")
+class PlatformAdmin(SpreadsheetAdmin, WebsiteFieldMixin, FirstPhotoColumn, PreciseDateColumn, PublishableAdmin):
+    resource_classes = [PlatformResource]
+    list_display = ("thumbnail", "name", "kind", "state", "state_note", "date_shown", "ordering", "is_sample", "status")
     list_display_links = ("thumbnail", "name")
-    list_filter = ("status", "kind", "state", "tech_fields", "partners")
+    list_filter = ("status", "kind", "state", "tech_fields", "partners", "is_sample")
     search_fields = ("name", "summary", "body", "state_note", "partners__name")
     autocomplete_fields = ("partners", "tech_fields", "photos")
     inlines = [EnterpriseInline]
     fieldsets = (
         (None, {"fields": ("name", "kind", "partners", "tech_fields", "summary", "body", "photos", "website")}),
         (_("进展"), {"fields": ("state", "state_note", ("date", "date_precision"))}),
-        (_("发布"), {"fields": ("status", "published_at", "slug", "ordering", "created_at", "updated_at")}),
+        (_("发布"), {"fields": ("status", "published_at", "slug", "ordering", "is_sample", "created_at", "updated_at")}),
     )
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(WebsiteFieldMixin, PublishableAdmin):
-    list_display = ("name", "sector", "capital_stage", "ordering", "status")
-    list_filter = ("status", "capital_stage", "qualifications", "incubated_at")
+class EnterpriseAdmin(SpreadsheetAdmin, WebsiteFieldMixin, PublishableAdmin):
+    resource_classes = [EnterpriseResource]
+    list_display = ("name", "sector", "capital_stage", "ordering", "is_sample", "status")
+    list_filter = ("status", "capital_stage", "qualifications", "incubated_at", "is_sample")
     search_fields = ("name", "short_name", "sector", "description")
     autocomplete_fields = ("qualifications", "incubated_at")
 
@@ -92,8 +97,8 @@ class EventAdmin(FirstPhotoColumn, PreciseDateColumn, PublishableAdmin):
 
 @admin.register(Achievement)
 class AchievementAdmin(PreciseDateColumn, PublishableAdmin):
-    list_display = ("title", "kind", "enterprise", "amount_display", "venue", "date_shown", "status")
-    list_filter = ("status", "kind")
+    list_display = ("title", "kind", "enterprise", "amount_display", "venue", "date_shown", "is_sample", "status")
+    list_filter = ("status", "kind", "is_sample")
     search_fields = ("title", "parties", "venue", "distinction", "description", "enterprise__name")
     list_select_related = ("enterprise",)
     autocomplete_fields = ("enterprise",)
@@ -112,7 +117,8 @@ class CooperationAdmin(PreciseDateColumn, PublishableAdmin):
 
 
 @admin.register(InnovationFigure)
-class InnovationFigureAdmin(PublishableAdmin):
+class InnovationFigureAdmin(SpreadsheetAdmin, PublishableAdmin):
+    resource_classes = [InnovationFigureResource]
     list_display = ("label", "group", "year", "value_display", "unit", "is_target", "featured", "status")
     list_filter = ("group", "year", "is_target", "featured", "status")
     search_fields = ("label", "note", "source_note")

@@ -1,4 +1,4 @@
-"""What the innovation section offers the portal shell: nav, a home block, search, sitemaps.
+"""What the innovation section offers the portal shell: nav, a home block, search, sitemaps, sample data.
 
 Read by InnovationConfig.ready(); the portal itself never imports this section.
 """
@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.registry import DemoData, HomeBlock, NavItem, SearchDocument, SearchSource, SectionNav
 
 from . import demo
+from .api import api_resources  # noqa: F401 — read by portal.registry
 from .models import (
     Achievement,
     Cooperation,
@@ -132,6 +133,10 @@ search_sources = [
 
 # Models with a detail page of their own, listed in sitemap.xml.
 sitemap_models = [Platform, PartnerInstitution, Enterprise]
+
+# Models with 示例 rows (is_sample), in deletion order for remove_sample_data: children before
+# what they point to (an achievement PROTECTs its enterprise).
+sample_models = [Achievement, Enterprise, Platform, PartnerInstitution]
 
 # Rows for `manage.py generate_demo_data` (innovation/demo.py).
 demo_data = DemoData(30, demo.generate, demo.generated_rows)

@@ -2,9 +2,11 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from portal.admin_base import ChildRowsInline, HistoryAdmin, PhotoThumbnailMixin, PreciseDateColumn, PublishableAdmin
+from portal.spreadsheets import SpreadsheetAdmin
 from portal.templatetags.portal_tags import figure, signed_percent
 
 from .models import Area, Honour, Indicator, Industry, Metric, Milestone, Park, ProfileItem
+from .spreadsheets import IndicatorResource, MilestoneResource
 
 
 class ProfileItemInline(ChildRowsInline):
@@ -26,9 +28,9 @@ class MilestoneInline(ChildRowsInline):
 
 @admin.register(Park)
 class ParkAdmin(PhotoThumbnailMixin, PublishableAdmin):
-    list_display = ("thumbnail", "name", "level", "approved_on_display", "ordering", "status", "published_at")
+    list_display = ("thumbnail", "name", "level", "approved_on_display", "ordering", "is_sample", "status", "published_at")
     list_display_links = ("thumbnail", "name")
-    list_filter = ("status", "level")
+    list_filter = ("status", "level", "is_sample")
     search_fields = ("name", "short_name", "summary")
     list_select_related = ("photo",)
     autocomplete_fields = ("photo",)
@@ -48,7 +50,7 @@ class ParkAdmin(PhotoThumbnailMixin, PublishableAdmin):
                 )
             },
         ),
-        (_("发布"), {"fields": ("status", "published_at", "slug", "ordering", "created_at", "updated_at")}),
+        (_("发布"), {"fields": ("status", "published_at", "slug", "ordering", "is_sample", "created_at", "updated_at")}),
     )
 
     @admin.display(description=_("批准成立"), ordering="approved_on")
@@ -76,7 +78,8 @@ class AreaAdmin(PhotoThumbnailMixin, PreciseDateColumn, PublishableAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(PhotoThumbnailMixin, PreciseDateColumn, PublishableAdmin):
+class MilestoneAdmin(SpreadsheetAdmin, PhotoThumbnailMixin, PreciseDateColumn, PublishableAdmin):
+    resource_classes = [MilestoneResource]
     list_display = ("thumbnail", "date_shown", "title", "park", "status")
     list_display_links = ("thumbnail", "date_shown", "title")
     list_filter = ("status", "date_precision", "park")
@@ -102,7 +105,8 @@ class MetricAdmin(HistoryAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(PublishableAdmin):
+class IndicatorAdmin(SpreadsheetAdmin, PublishableAdmin):
+    resource_classes = [IndicatorResource]
     list_display = ("metric", "year", "period", "value_display", "unit", "yoy_display", "scope_note", "featured", "status")
     list_filter = ("metric__category", "year", "status", "featured", "metric")
     search_fields = ("metric__name", "scope_note", "note", "source_note")

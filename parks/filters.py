@@ -43,7 +43,7 @@ class MilestoneFilter(TextSearchFilterSet):
         model = Milestone
         fields = ["decade", "year_from", "year_to", "q"]
 
-    def filter_decade(self, queryset, name, value):
+    def filter_decade(self, queryset, name, value: int):
         start = int(value)
         return queryset.filter(date__gte=datetime.date(start, 1, 1), date__lt=datetime.date(start + 10, 1, 1))
 

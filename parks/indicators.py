@@ -13,13 +13,13 @@ import json
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from urllib.parse import quote
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal.dates import format_precise_date
+from portal.downloads import attachment_header
 from portal.templatetags.portal_tags import figure, signed_percent
 
 from .models import Indicator, Metric, MetricCategory
@@ -213,7 +213,7 @@ def series_by_theme(indicators) -> list[Theme]:
 def attachment(content: bytes | str, content_type: str, ascii_name: str, name: str) -> HttpResponse:
     """A download named plainly for old clients (filename=) and in full for the others (filename*=)."""
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
+    response["Content-Disposition"] = attachment_header(ascii_name, name)
     return response
 
 

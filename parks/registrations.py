@@ -1,4 +1,4 @@
-"""What the park section offers the portal shell: nav, home blocks, search, sitemaps.
+"""What the park section offers the portal shell: nav, home blocks, search, sitemaps, sample data.
 
 Read by ParksConfig.ready(); the portal itself never imports this section.
 """
@@ -13,6 +13,7 @@ from portal.dates import iso_precise_date
 from portal.registry import DemoData, HomeBlock, NavItem, SearchDocument, SearchSource, SectionNav
 
 from . import demo
+from .api import api_resources  # noqa: F401 — read by portal.registry
 from .models import Area, Honour, Indicator, Industry, Milestone, Park
 
 HOME_MILESTONE_COUNT = 4
@@ -105,6 +106,10 @@ search_sources = [
 
 # Models with a detail page of their own, listed in sitemap.xml.
 sitemap_models = [Park]
+
+# Flagged rows remove_sample_data deletes (generated parks; their areas, milestones, industries
+# and honours go with them).
+sample_models = [Park]
 
 # Rows for `manage.py generate_demo_data` (parks/demo.py).
 demo_data = DemoData(10, demo.generate, demo.generated_rows)

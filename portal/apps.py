@@ -10,6 +10,7 @@ class PortalConfig(AppConfig):
     def ready(self):
         from . import (
             checks,  # noqa: F401 - registers the portal's deploy checks
+            content_api,
             home,
             page_cache,
             roles,
@@ -31,5 +32,10 @@ class PortalConfig(AppConfig):
         # Every change of a content row makes the cached pages out of date (see portal.page_cache).
         page_cache.connect_signals()
         registry.register_sitemap_models([Article, Photo])
+        registry.register_api_resources(content_api.api_resources)
+        # 示例 rows (generate_demo_data flags its own) that remove_sample_data deletes; photos last:
+        # every section's rows may show one (see portal.demo.removable).
+        registry.register_sample_models([Article])
+        registry.register_sample_models([Photo], removed_last=True)
         # The admin's groups follow portal.roles on every migrate.
         post_migrate.connect(roles.sync_roles, sender=self, dispatch_uid="portal.roles.sync_roles")

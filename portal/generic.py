@@ -3,7 +3,8 @@
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView
 from django_filters.views import FilterView
@@ -22,7 +23,11 @@ def public_rows(model, lookup: str) -> Prefetch | str:
         model = model._meta.get_field(step).related_model
     related = model._meta.get_field(name).related_model
     if hasattr(related.objects, "published"):
-        return Prefetch(lookup, queryset=related.objects.published())
+        # Asked per linked row by its primary key, not as a join of every public row: without
+        # table statistics SQLite would otherwise scan all public photos or platforms for each
+        # prefetch (25 ms at 10x the sample data, against under 1 ms).
+        public = related.objects.published().filter(pk=OuterRef("pk"))
+        return Prefetch(lookup, queryset=related.objects.filter(Exists(public)))
     return lookup
 
 
@@ -103,6 +108,9 @@ class PublishedListView(PageMetadataMixin, RelatedRowsMixin, FilterView):
 
     paginate_by = settings.PORTAL_PAGE_SIZE
     template_name_suffix = "_list"
+    # The open-data resource (its prefix, e.g. "parks/honours") whose file of every filtered row
+    # the page offers as "下载 CSV / JSON" (portal.downloads); None: no download links.
+    download_resource: str | None = None
 
     def get_queryset(self):
         return super().get_queryset().published()
@@ -162,7 +170,28 @@ class PublishedListView(PageMetadataMixin, RelatedRowsMixin, FilterView):
         context["canonical_page"] = page_obj.number if page_obj is not None and not filtered else 1
         # The page's rows, which the template renders anyway: no query of its own.
         context["shows_sample"] = any(getattr(row, "shows_sample", False) for row in context["object_list"])
+        refused = self.filterset.is_bound and not self.filterset.is_valid()
+        context["downloads"] = [] if refused else self.get_downloads()
         return context
+
+    def get_downloads(self) -> list[dict]:
+        """Links to every row the current filters select, as CSV (for a table) and JSON: the
+        resource's `?download=1` with this page's query, sample rows included as the page shows
+        them (each flagged `is_sample`), without the page number."""
+        viewset = dict(registry.api_resources).get(self.download_resource) if self.download_resource else None
+        if viewset is None:
+            return []
+        query = self.request.GET.copy()
+        for name in (self.page_kwarg, "format", "download", "include_samples"):
+            query.pop(name, None)
+        query.update({"download": "1", "include_samples": "1"})
+        url = reverse(f"api:{self.download_resource.replace('/', '-')}-list")
+        kinds = [("csv", _("CSV（Excel 可直接打开）"))] if viewset.tabular else []
+        links = []
+        for kind, label in [*kinds, ("json", "JSON")]:
+            query["format"] = kind
+            links.append({"url": f"{url}?{query.urlencode()}", "label": label})
+        return links
 
 
 class PublishedDetailView(PageMetadataMixin, RelatedRowsMixin, DetailView):

@@ -102,9 +102,11 @@ class Registry:
     sitemap_models: list = field(default_factory=list)
     section_navs: dict = field(default_factory=dict)
     sample_models: list = field(default_factory=list)
+    removed_last: set = field(default_factory=set)
     sample_hooks: list[Callable] = field(default_factory=list)
     home_structured_data: list[Callable] = field(default_factory=list)
     demo_data: list[DemoData] = field(default_factory=list)
+    api_resources: list[tuple[str, type]] = field(default_factory=list)
 
     def page(self, url_name: str) -> NavItem | None:
         """The registered page named `url_name` (from a section's row or the top navigation)."""
@@ -144,20 +146,31 @@ class Registry:
         self.search_sources.append(source)
         self.search_sources.sort(key=lambda entry: entry.order)
 
+    def register_api_resources(self, resources) -> None:
+        """(URL prefix, viewset) pairs of the open-data API (/api/v1/<prefix>/, portal.api)."""
+        self.api_resources.extend(resource for resource in resources if resource not in self.api_resources)
+
     def register_sitemap_models(self, models) -> None:
         """Models whose published rows have a detail page of their own (listed in sitemap.xml)."""
         self.sitemap_models.extend(model for model in models if model not in self.sitemap_models)
 
-    def register_sample_models(self, models: list, after_load: Callable[[], None] | None = None) -> None:
+    def register_sample_models(
+        self, models: list, after_load: Callable[[], None] | None = None, *, removed_last: bool = False
+    ) -> None:
         """Models with an `is_sample` flag whose flagged rows `remove_sample_data` deletes.
 
-        Give them in deletion order (children before what they point to). `after_load`, if
+        Give them in deletion order (children before what they point to). `removed_last` is for
+        models that other sections' rows point to (the portal's photos): the portal registers
+        before any section, yet they must be deleted after every section's rows. `after_load`, if
         given, runs after `load_sample_data` has inserted fixtures/sample/*.json, e.g. to place
         sample dates relative to today.
         """
         for model in models:
             if model not in self.sample_models:
                 self.sample_models.append(model)
+            if removed_last:
+                self.removed_last.add(model)
+        self.sample_models.sort(key=lambda model: model in self.removed_last)  # stable: order kept otherwise
         if after_load is not None and after_load not in self.sample_hooks:
             self.sample_hooks.append(after_load)
 
@@ -165,8 +178,9 @@ class Registry:
         """Everything a section's `registrations` module offers; each name is optional:
         section_nav, quick_links (NavItems with `quick_order` for pages outside the section's
         row; items of the row with `quick_order` count too), home_blocks, search_sources,
-        sitemap_models, sample_models, sample_after_load, home_structured_data (callables `(request) -> list of schema.org
-        nodes` for the home page, e.g. the zone as an organisation). The section is named after
+        sitemap_models, api_resources ((prefix, viewset) pairs of the open-data API), sample_models,
+        sample_after_load, home_structured_data (callables `(request) -> list of schema.org nodes`
+        for the home page, e.g. the zone as an organisation). The section is named after
         the module's package (e.g. "parks"). `demo_data` (a DemoData) feeds generate_demo_data."""
         section_nav = getattr(registrations, "section_nav", None)
         if section_nav is not None:
@@ -183,6 +197,7 @@ class Registry:
         for source in getattr(registrations, "search_sources", ()):
             self.register_search(source)
         self.register_sitemap_models(getattr(registrations, "sitemap_models", ()))
+        self.register_api_resources(getattr(registrations, "api_resources", ()))
         self.home_structured_data.extend(getattr(registrations, "home_structured_data", ()))
         sample_models = getattr(registrations, "sample_models", ())
         if sample_models:

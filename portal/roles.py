@@ -10,6 +10,9 @@ every `migrate` by a post_migrate hook (connected in PortalConfig.ready()).
 - 站点管理员 holds every permission: site settings, users and groups, nomination review.
 - 评审管理 reviews nominations (REVIEW_NOMINATIONS: list, read, change status, download the
   PDF, export) and may look at the awards they belong to; nobody else sees nominations.
+- Spreadsheet import and export in the admin (portal.spreadsheets) are IMPORT_SPREADSHEETS and
+  EXPORT_SPREADSHEETS, held by 审核发布 and 站点管理员 only: an import writes many rows at once
+  (their status included) and an export carries staff-only notes, so editors do neither.
 
 The hook is the single source: it sets each group's permissions to what is declared here, so
 a deploy that changes this module changes the groups. The groups stay editable in the admin
@@ -37,6 +40,14 @@ from .publishing import Publishable
 # the site-wide one sits on the site-wide model).
 PUBLISH = "portal.publish_content"
 REVIEW_NOMINATIONS = "talent.review_nomination"
+# Declared here, not in a model's Meta (that would need a migration of SiteSettings for two
+# rows): sync_roles creates them on the site-wide model's content type before granting.
+IMPORT_SPREADSHEETS = "portal.import_spreadsheets"
+EXPORT_SPREADSHEETS = "portal.export_spreadsheets"
+DECLARED_PERMISSIONS = {
+    IMPORT_SPREADSHEETS: "从表格导入数据（所有栏目，导入时预览并整表校验）",
+    EXPORT_SPREADSHEETS: "导出数据表格（CSV、Excel，含仅工作人员可见的字段）",
+}
 
 EDITOR = "编辑"
 PUBLISHER = "审核发布"
@@ -59,7 +70,7 @@ class Role:
 
 ROLES = {
     EDITOR: Role(content=EDITING),
-    PUBLISHER: Role(content=EDITING, extra=(PUBLISH,)),
+    PUBLISHER: Role(content=EDITING, extra=(PUBLISH, IMPORT_SPREADSHEETS, EXPORT_SPREADSHEETS)),
     SITE_ADMIN: Role(everything=True),
     # Reviewers may look at the awards, cycles and categories the nominations are for.
     NOMINATION_REVIEWER: Role(
@@ -93,6 +104,14 @@ def role_permissions(role: Role, using: str = DEFAULT_DB_ALIAS) -> list[Permissi
     return granted
 
 
+def create_declared_permissions(using: str = DEFAULT_DB_ALIAS):
+    """The permissions declared in DECLARED_PERMISSIONS (idempotent; the name is kept current)."""
+    content_type = ContentType.objects.db_manager(using).get_by_natural_key("portal", "sitesettings")
+    for name, label in DECLARED_PERMISSIONS.items():
+        _app_label, codename = name.split(".")
+        Permission.objects.using(using).update_or_create(content_type=content_type, codename=codename, defaults={"name": label})
+
+
 def sync_roles(using: str = DEFAULT_DB_ALIAS, **kwargs):
     """post_migrate hook: create the groups if missing and set their permissions (idempotent).
 
@@ -103,6 +122,7 @@ def sync_roles(using: str = DEFAULT_DB_ALIAS, **kwargs):
     for app_config in apps.get_app_configs():
         create_contenttypes(app_config, verbosity=0, using=using)
         create_permissions(app_config, verbosity=0, using=using)
+    create_declared_permissions(using)
     for name, role in ROLES.items():
         group, _created = Group.objects.using(using).get_or_create(name=name)
         group.permissions.set(role_permissions(role, using))

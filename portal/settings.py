@@ -64,13 +64,20 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "reversion",
+    "import_export",
     "csp",
     "django_ratelimit",
     "axes",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside the page cache: the CORS headers are chosen per request's Origin, never stored.
+    "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Above everything that changes a page: answers 304 when its ETag/Last-Modified still match.
     "django.middleware.http.ConditionalGetMiddleware",
@@ -320,6 +327,15 @@ elif CACHE_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 SHARED_CACHE = CACHES["default"]["BACKEND"] != "django.core.cache.backends.locmem.LocMemCache"
+
+# Spreadsheet import/export in the admin (portal.spreadsheets). Every import runs in one
+# transaction. Between the preview and the confirm the uploaded file waits in the shared cache
+# when there is one (any app server may take the confirm), else in a temporary folder; never
+# under MEDIA_ROOT, which is served to the public.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_TMP_STORAGE_CLASS = (
+    "import_export.tmp_storages.CacheStorage" if SHARED_CACHE else "import_export.tmp_storages.TempFolderStorage"
+)
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     # Django's, keeping its redis-py client instead of building one per call (portal.redis_cache).
     CACHES["default"]["BACKEND"] = "portal.redis_cache.RedisCache"
@@ -382,5 +398,34 @@ PORTAL_EARLY_RATE_LIMITS = {
 PORTAL_RATELIMITED_RESPONSE = "talent.views.ratelimited_response"
 
 PORTAL_PAGE_SIZE = 20
+
+# The open-data API (/api/v1/, portal.api): read-only, anonymous, no session or CSRF involved.
+PORTAL_API_PAGE_SIZE = 50
+PORTAL_API_MAX_PAGE_SIZE = 500
+PORTAL_API_RATE = os.environ.get("PORTAL_API_RATE", "120/min")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "园区门户开放数据接口",
+    "DESCRIPTION": "园区门户公开内容的只读 JSON 接口：与网站页面相同的已发布内容，示例数据默认不含。",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from the installed drf-spectacular-sidecar package, never a CDN (closed intranet).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+# Cross-origin reads of the API by other sites' scripts: GET only, no cookies; the origins are
+# listed in PORTAL_API_CORS_ORIGINS (comma-separated, or * for any). Nothing else is shared.
+CORS_URLS_REGEX = r"^/api/"
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
+CORS_ALLOW_CREDENTIALS = False
+_api_cors_origins = env_list("PORTAL_API_CORS_ORIGINS", "")
+CORS_ALLOW_ALL_ORIGINS = _api_cors_origins == ["*"]
+CORS_ALLOWED_ORIGINS = [] if CORS_ALLOW_ALL_ORIGINS else _api_cors_origins
 # A CJK font for the placeholder images load_initial_data draws (found automatically if unset).
 PORTAL_PLACEHOLDER_FONT = os.environ.get("PORTAL_PLACEHOLDER_FONT", "")

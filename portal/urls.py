@@ -2,12 +2,10 @@
 
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 
-from . import views
+from . import api, sitemaps, views
 from .feeds import LatestArticlesFeed
-from .sitemaps import sitemaps
 
 portal_patterns = (
     [
@@ -30,8 +28,10 @@ urlpatterns = [
     path("park/", include("parks.legacy_urls")),  # permanent redirects from the old addresses
     path("talent/", include("talent.urls")),
     path("innovation/", include("innovation.urls")),
+    path("api/v1/", include((api.urls(), "api"))),
     path("admin/", admin.site.urls),
-    path("sitemap.xml", sitemap, {"sitemaps": sitemaps()}, name="django.contrib.sitemaps.views.sitemap"),
+    path("sitemap.xml", sitemaps.index, name="sitemap-index"),
+    path("sitemap-<slug:section>.xml", sitemaps.section, name="sitemap-section"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
     path("opensearch.xml", views.opensearch, name="opensearch"),
     path("healthz", views.healthz, name="healthz"),

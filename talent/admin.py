@@ -17,6 +17,7 @@ from portal.admin_base import (
     set_status_action,
 )
 from portal.roles import REVIEW_NOMINATIONS
+from portal.spreadsheets import SpreadsheetAdmin
 from portal.templatetags.portal_tags import figure
 
 from .models import (
@@ -32,6 +33,7 @@ from .models import (
     NominationStatus,
     ProgrammePartner,
 )
+from .spreadsheets import ExpertResource
 
 # --- awards ---------------------------------------------------------------------------------
 
@@ -297,7 +299,8 @@ class ExpertProgrammeAdmin(PublishableAdmin):
 
 
 @admin.register(Expert)
-class ExpertAdmin(PhotoThumbnailMixin, PublishableAdmin):
+class ExpertAdmin(SpreadsheetAdmin, PhotoThumbnailMixin, PublishableAdmin):
+    resource_classes = [ExpertResource]
     list_display = ("thumbnail", "name", "title", "institution", "programme", "is_sample", "status")
     list_display_links = ("thumbnail", "name")
     list_filter = ("status", "title", "fields", "programme", "is_sample")

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.registry import DemoData, HomeBlock, NavItem, SearchDocument, SearchSource, SectionNav
 
 from . import demo
+from .api import api_resources  # noqa: F401 — read by portal.registry
 from .models import (
     Award,
     AwardCategory,

@@ -42,7 +42,8 @@ class Route:
 
     @property
     def filterset_class(self):
-        return getattr(getattr(self.callback, "view_class", None), "filterset_class", None)
+        view_class = getattr(self.callback, "view_class", None) or getattr(self.callback, "cls", None)  # DRF: cls
+        return getattr(view_class, "filterset_class", None)
 
 
 def public_routes(patterns=None, prefix: str = "", converters: tuple = ()) -> list[Route]:

@@ -80,6 +80,13 @@ def make_achievement(**kwargs):
     return Achievement.objects.create(**kwargs)
 
 
+def make_enterprise_achievement(**kwargs):
+    """An achievement of a new enterprise of its own (the enterprise is its published parent)."""
+    if "enterprise" not in kwargs:
+        kwargs["enterprise"] = make_enterprise()
+    return make_achievement(**kwargs)
+
+
 def make_cooperation(**kwargs):
     from innovation.models import Cooperation, CooperationState
 

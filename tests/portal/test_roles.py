@@ -135,9 +135,11 @@ def test_migrate_created_the_four_groups_with_their_permissions():
             "auth.change_group",
             "talent.view_nomination",
             "talent.review_nomination",
+            "portal.import_spreadsheets",
+            "portal.export_spreadsheets",
         }
     )
-    assert publisher == editor | {"portal.publish_content"}
+    assert publisher == editor | {"portal.publish_content", "portal.import_spreadsheets", "portal.export_spreadsheets"}
     assert perms(SITE_ADMIN) == {f"{p.content_type.app_label}.{p.codename}" for p in Permission.objects.all()}
     assert reviewer == {"talent.review_nomination", "talent.view_award", "talent.view_awardcycle", "talent.view_awardcategory"}
 
