@@ -459,17 +459,18 @@ def urls() -> list:
     """/api/v1/: the root listing every resource, each registered resource, the OpenAPI schema
     and its browsable documentation (Swagger UI served from this site, its script a file of its
     own so the page keeps the strict Content-Security-Policy)."""
+    from csp.decorators import csp_update
     from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
     from .registry import registry
 
+    # GET only: the page's renderer has no template for an OPTIONS answer (it was a 500). Swagger
+    # UI sets style attributes from its script: inline styles (never scripts) are allowed on
+    # this one page, or it draws its panels without them.
+    docs = SpectacularSwaggerSplitView.as_view(url_name="api:schema", http_method_names=["get", "head"])
+    docs = csp_update({"style-src": ["'unsafe-inline'"]})(docs)
     return [
         path("schema/", SpectacularAPIView.as_view(), name="schema"),
-        # GET only: the page's renderer has no template for an OPTIONS answer (it was a 500).
-        path(
-            "docs/",
-            SpectacularSwaggerSplitView.as_view(url_name="api:schema", http_method_names=["get", "head"]),
-            name="docs",
-        ),
+        path("docs/", docs, name="docs"),
         *build_router(registry.api_resources).urls,
     ]

@@ -483,6 +483,15 @@ class SlugColumnField(ColumnField):
             super().save(instance, row, is_m2m, **kwargs)
 
 
+class DefaultWhenNewField(ColumnField):
+    """A required field with a default (状态, 排序): an empty cell gives a new row the default and
+    leaves an existing row's value as it is, so an empty 状态 never unpublishes a row."""
+
+    def save(self, instance, row, is_m2m=False, **kwargs):
+        if instance._state.adding or not _blank(row.get(self.column_name)):
+            super().save(instance, row, is_m2m, **kwargs)
+
+
 def column(model, name: str, *, lookups=(), header: str | None = None, **widget_kwargs) -> Field:
     """A column for model field `name`, headed by its verbose_name, with the widget its type
     needs. A relation needs `lookups`: the related model's fields that identify a row."""
@@ -513,16 +522,16 @@ def column(model, name: str, *, lookups=(), header: str | None = None, **widget_
     if isinstance(field, models.SlugField):
         return SlugColumnField(attribute=name, column_name=header, widget=widget, saves_null_values=True)
     # An empty cell of a field that cannot be NULL: "" where the field may be blank (an optional
-    # choice, a country left empty on purpose), else the field's default (排序 0, 状态 草稿) —
-    # never a NULL the database refuses.
-    default = None
+    # choice, a country left empty on purpose), else the field's default for a new row (排序 0,
+    # 状态 草稿) and the current value for an existing one — never a NULL the database refuses.
     if not field.null and not field.is_relation:
         if field.blank and field.empty_strings_allowed:
-            default = ""
-        elif field.has_default():
-            default = field.get_default()
-    extra = {} if default is None else {"default": default}
-    return ColumnField(attribute=name, column_name=header, widget=widget, saves_null_values=True, **extra)
+            return ColumnField(attribute=name, column_name=header, widget=widget, saves_null_values=True, default="")
+        if field.has_default():
+            return DefaultWhenNewField(
+                attribute=name, column_name=header, widget=widget, saves_null_values=True, default=field.get_default()
+            )
+    return ColumnField(attribute=name, column_name=header, widget=widget, saves_null_values=True)
 
 
 def precise_date_column(model, name: str, precision_name: str, *, header: str | None = None) -> PreciseDateField:

@@ -107,6 +107,16 @@ def test_reimport_updates_by_park_metric_year(park_and_metric, publisher):
     assert Indicator.objects.count() == 1
 
 
+def test_an_empty_status_keeps_an_existing_row_published_and_makes_a_new_row_a_draft(park_and_metric, publisher):
+    park, metric = park_and_metric
+    existing = make_indicator(park=park, metric=metric, year=2017, value="1", status=Status.PUBLISHED)
+    text = "园区,指标,年份,数值,状态\r\n苏州高新区,工业总产值,2017,2,\r\n苏州高新区,工业总产值,2018,3,\r\n"
+    assert errors_of(import_file(IndicatorResource(), csv_dataset(text), user=publisher)) == {}
+    existing.refresh_from_db()
+    assert (existing.value, existing.status) == (2, Status.PUBLISHED)
+    assert Indicator.objects.get(year=2018).status == Status.DRAFT
+
+
 def test_one_invalid_row_writes_nothing_and_errors_name_row_and_column(park_and_metric, publisher):
     text = (
         "园区,指标,年份,截至日期,数值,状态\r\n"

@@ -332,3 +332,12 @@ class TestPageCache:
         assert first["Access-Control-Allow-Origin"] == "https://a.example.org"
         assert second["Access-Control-Allow-Origin"] == "https://b.example.org"
         assert "Access-Control-Allow-Origin" not in client.get("/api/v1/articles/")
+
+
+def test_the_documentation_page_relaxes_only_inline_styles(client):
+    policy = client.get("/api/v1/docs/")["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";") if part.strip())
+    assert "'unsafe-inline'" in directives["style-src"]
+    assert "'unsafe-inline'" not in directives["script-src"]
+    page_policy = client.get(reverse("portal:article-list"))["Content-Security-Policy"]
+    assert "'unsafe-inline'" not in page_policy
