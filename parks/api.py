@@ -56,6 +56,23 @@ class ParkSerializer(serializers.ModelSerializer):
         ]
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "片区",
+            value={
+                "slug": "guan-tang-pian-qu",
+                "name": "官塘片区",
+                "park": "liu-zhou-gao-xin-qu",
+                "date": "2005",
+                "date_label": "起进驻",
+                "role": "进驻片区",
+                "description": "……",
+                "page_url": "https://portal.example.org/parks/areas/#guan-tang-pian-qu",
+            },
+        )
+    ]
+)
 class AreaSerializer(serializers.ModelSerializer):
     park = PARK
     date = PreciseDateField()
@@ -66,6 +83,21 @@ class AreaSerializer(serializers.ModelSerializer):
         fields = ["slug", "name", "park", "date", "date_label", "role", "description", "page_url"]
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "大事记",
+            value={
+                "id": 1,
+                "park": "liu-zhou-gao-xin-qu",
+                "date": "1992-09",
+                "title": "经广西壮族自治区政府批准成立",
+                "body": "……",
+                "page_url": "https://portal.example.org/parks/milestones/#milestone-1",
+            },
+        )
+    ]
+)
 class MilestoneSerializer(serializers.ModelSerializer):
     park = PARK
     date = PreciseDateField()
@@ -76,6 +108,21 @@ class MilestoneSerializer(serializers.ModelSerializer):
         fields = ["id", "park", "date", "title", "body", "page_url"]
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "产业",
+            value={
+                "slug": "qi-che",
+                "name": "汽车",
+                "park": "liu-zhou-gao-xin-qu",
+                "role": "pillar",
+                "description": "……",
+                "page_url": "https://portal.example.org/parks/industries/#qi-che",
+            },
+        )
+    ]
+)
 class IndustrySerializer(serializers.ModelSerializer):
     park = PARK
     page_url = PageURLField()
@@ -126,6 +173,26 @@ class IndicatorSerializer(serializers.ModelSerializer):
         extra_kwargs = {"yoy_change": {"help_text": "同比增长（%），例如 5.2 表示增长 5.2%；未知时为 null。"}}
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "荣誉",
+            value={
+                "id": 1,
+                "park": "liu-zhou-gao-xin-qu",
+                "date": None,
+                "name": "国家知识产权示范园区",
+                "level": "national",
+                "awarded_by": "国家知识产权局",
+                "stage": "获批建设",
+                "holder": "",
+                "distinction": "广西唯一获批建设单位",
+                "description": "",
+                "page_url": "https://portal.example.org/parks/honours/#honour-1",
+            },
+        )
+    ]
+)
 class HonourSerializer(serializers.ModelSerializer):
     park = PARK
     date = PreciseDateField()

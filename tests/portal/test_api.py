@@ -289,8 +289,8 @@ class TestSchema:
         for prefix in RESOURCES:
             assert f"/api/v1/{prefix}/" in schema["paths"]
             assert any(re.fullmatch(rf"/api/v1/{prefix}/\{{\w+\}}/", path) for path in schema["paths"])
-            examples = schema["paths"][f"/api/v1/{prefix}/"]["get"]["responses"]["200"]["content"]["application/json"]
-            assert examples
+            content = schema["paths"][f"/api/v1/{prefix}/"]["get"]["responses"]["200"]["content"]["application/json"]
+            assert content.get("examples"), f"{prefix}: give its serializer an OpenApiExample"
 
     def test_the_documentation_is_served_from_this_site(self, client):
         page = client.get("/api/v1/docs/")
