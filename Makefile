@@ -74,8 +74,9 @@ test-sqlite: venv
 
 test-postgres: venv postgres-deps
 	@echo "=== pytest on PostgreSQL ==="
-	@echo "(tests marked own_servers start their own database and ran in the SQLite pass: not repeated here)"
-	scripts/with-postgres.sh $(PYTEST) --create-db -m "not own_servers" $(PYTEST_ARGS)
+	@echo "(tests marked own_servers start their own database, and browser tests check what the reader sees,"
+	@echo " the same on either database: both ran in the SQLite pass and are not repeated here)"
+	scripts/with-postgres.sh $(PYTEST) --create-db -m "not own_servers and not browser" $(PYTEST_ARGS)
 
 lint: venv
 	$(BIN)/ruff check .
