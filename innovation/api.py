@@ -9,14 +9,12 @@ were asked for (`?include_samples=1`), like the rows themselves.
 """
 
 import django_filters
-from django.db.models import Exists, OuterRef, Prefetch
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 from rest_framework import serializers
 
 from portal.api import INCLUDE_SAMPLES_PARAMETER, PageURLField, PreciseDateField, PublishedViewSet
 from portal.filters import YearChoiceFilter, distinct_values
-from portal.models import without_samples
 
 from .filters import AchievementFilter, CooperationFilter, EnterpriseFilter, EventFilter, PartnerFilter, PlatformFilter
 from .models import (
@@ -36,32 +34,6 @@ def slugs(help_text: str) -> serializers.SlugRelatedField:
 
 def names(help_text: str) -> serializers.SlugRelatedField:
     return serializers.SlugRelatedField(many=True, read_only=True, slug_field="name", help_text=help_text)
-
-
-def shown_links(model, include_samples: bool):
-    """The rows of `model` a link may name: public ones (asked per linked row by primary key, in an
-    EXISTS, so the query starts from the page's links rather than from every public photo or
-    partner — as innovation.views.first_linked does), and not samples unless asked for."""
-    rows = model.objects.all()
-    if hasattr(rows, "published"):
-        rows = rows.filter(Exists(model.objects.published().filter(pk=OuterRef("pk"))))
-    return rows if include_samples else without_samples(rows)
-
-
-class LinkedRowsViewSet(PublishedViewSet):
-    """A resource whose rows list linked rows (`linked`: many-to-many lookups): prefetched in one
-    query each (shown_links)."""
-
-    linked: tuple[str, ...] = ()
-
-    def get_queryset(self):
-        rows = super().get_queryset()
-        include_samples = self.request.query_params.get(INCLUDE_SAMPLES_PARAMETER) == "1"
-        prefetches = [
-            Prefetch(lookup, queryset=shown_links(rows.model._meta.get_field(lookup).related_model, include_samples))
-            for lookup in self.linked
-        ]
-        return rows.prefetch_related(*prefetches)
 
 
 # --- platforms, partners, enterprises ------------------------------------------------------
@@ -173,13 +145,13 @@ class EnterpriseSerializer(serializers.ModelSerializer):
         ]
 
 
-class PlatformViewSet(LinkedRowsViewSet):
+class PlatformViewSet(PublishedViewSet):
     """创新平台：研究院、研发中心、实验室、孵化器等，及其合作机构、技术领域与进展。"""
 
     serializer_class = PlatformSerializer
     filterset_class = PlatformFilter
     lookup_field = "slug"
-    linked = ("partners", "tech_fields", "photos")
+    prefetch_related = ("partners", "tech_fields", "photos")
     tabular = True
 
 
@@ -192,13 +164,13 @@ class PartnerViewSet(PublishedViewSet):
     tabular = True
 
 
-class EnterpriseViewSet(LinkedRowsViewSet):
+class EnterpriseViewSet(PublishedViewSet):
     """园区企业：行业、资质、资本市场进程与孵化平台。"""
 
     serializer_class = EnterpriseSerializer
     filterset_class = EnterpriseFilter
     lookup_field = "slug"
-    linked = ("qualifications", "incubated_at")
+    prefetch_related = ("qualifications", "incubated_at")
     tabular = True
 
 
@@ -360,12 +332,12 @@ class FigureViewSet(PublishedViewSet):
     tabular = True
 
 
-class EventViewSet(LinkedRowsViewSet):
+class EventViewSet(PublishedViewSet):
     """双创活动：大赛、文化节、论坛与展会。"""
 
     serializer_class = EventSerializer
     filterset_class = EventFilter
-    linked = ("photos",)
+    prefetch_related = ("photos",)
     tabular = True
 
 
@@ -393,13 +365,13 @@ class CooperationApiFilter(CooperationFilter):
         return super().filter_country(queryset, name, value)
 
 
-class CooperationViewSet(LinkedRowsViewSet):
+class CooperationViewSet(PublishedViewSet):
     """对外合作：国际与区域合作的各方、国家、合作内容与进展。"""
 
     serializer_class = CooperationSerializer
     filterset_class = CooperationApiFilter
     lookup_field = "slug"
-    linked = ("partners", "tech_fields")
+    prefetch_related = ("partners", "tech_fields")
     tabular = True
 
 

@@ -28,6 +28,7 @@ import re
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Prefetch
 from django.http import Http404
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
@@ -326,6 +327,22 @@ def describe_form_field(schema: dict, field: forms.Field) -> None:
             schema["maxLength"] = field.max_length
 
 
+def linked_rows(model, lookup, include_samples: bool):
+    """A prefetch of `lookup` that names linked rows only while they are public themselves, as on
+    the pages (portal.generic.public_rows), and sample rows only when they were asked for."""
+    if not isinstance(lookup, str):
+        return lookup
+    prefetch = public_rows(model, lookup)
+    if include_samples:
+        return prefetch
+    if isinstance(prefetch, str):
+        *path, name = lookup.split("__")
+        for step in path:
+            model = model._meta.get_field(step).related_model
+        return Prefetch(lookup, queryset=without_samples(model._meta.get_field(name).related_model.objects.all()))
+    return Prefetch(lookup, queryset=without_samples(prefetch.queryset))
+
+
 class PublishedViewSet(viewsets.ReadOnlyModelViewSet):
     """A resource: list and detail of a model's public rows (see the module docstring).
 
@@ -391,16 +408,14 @@ class PublishedViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         model = self.serializer_class.Meta.model
+        include_samples = self.request.query_params.get(INCLUDE_SAMPLES_PARAMETER) == "1"
         rows = model.objects.published()
-        if self.request.query_params.get(INCLUDE_SAMPLES_PARAMETER) != "1":
+        if not include_samples:
             rows = without_samples(rows)
         if self.select_related:
             rows = rows.select_related(*self.select_related)
         if self.prefetch_related:
-            # Linked rows only while they are public themselves, as on the pages (portal.generic).
-            rows = rows.prefetch_related(
-                *(public_rows(model, lookup) if isinstance(lookup, str) else lookup for lookup in self.prefetch_related)
-            )
+            rows = rows.prefetch_related(*(linked_rows(model, lookup, include_samples) for lookup in self.prefetch_related))
         return rows.order_by(*rows.query.order_by or model._meta.ordering, "pk")
 
     def __init_subclass__(cls, **kwargs):
