@@ -10,13 +10,14 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, models, router, transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.db.models.functions import JSONObject
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from .addresses import detail_url, page_url
 from .dates import PreciseDateMixin
+from .fields import StoredDimensionsImageField
 from .images import (
     RENDITION_FORMATS,
     RENDITIONS,
@@ -247,7 +248,7 @@ class Photo(SluggedMixin, SampleMixin, Publishable):
 
     slug_source = "caption"
 
-    image = models.ImageField(
+    image = StoredDimensionsImageField(
         _("图片文件"),
         upload_to=original_upload_to,
         width_field="width",
@@ -274,6 +275,24 @@ class Photo(SluggedMixin, SampleMixin, Publishable):
         ordering = ["ordering", "-published_at", "pk"]
         verbose_name = _("图片")
         verbose_name_plural = _("图片")
+        # Public photos in the list's order, so a page of them is read in order and the walk stops
+        # (no sort of the whole table): for every photo (the gallery), for the 首页推荐 (the home
+        # page, a handful of rows), and for the real ones (site map, API, sitemap.xml; with
+        # updated_at, the sitemap's count and newest change are read from this index alone:
+        # SQLite reads a partial index alone only when it holds the columns of its condition too).
+        indexes = [
+            models.Index(fields=["status", "ordering", "-published_at", "id"], name="portal_photo_list_idx"),
+            models.Index(
+                fields=["status", "ordering", "-published_at", "id"],
+                condition=Q(featured=True),
+                name="portal_photo_featured_idx",
+            ),
+            models.Index(
+                fields=["status", "ordering", "-published_at", "id", "updated_at", "is_sample"],
+                condition=Q(is_sample=False),
+                name="portal_photo_real_list_idx",
+            ),
+        ]
 
     def __str__(self):
         return self.caption
@@ -286,7 +305,11 @@ class Photo(SluggedMixin, SampleMixin, Publishable):
         if self.image and not self.image._committed:
             content, extension = strip_private_metadata(self.image.file)
             self.image.save(f"original{extension}", ContentFile(content), save=False)
-        if self.image and self.renditions.get("source") != self.image.name:
+        # The dimensions are stored, never read when a row is loaded (StoredDimensionsImageField):
+        # read again when the file changed, and filled in for a row stored without them.
+        file_changed = bool(self.image) and self.renditions.get("source") != self.image.name
+        self._meta.get_field("image").fill_dimensions(self, force=file_changed)
+        if file_changed:
             self.renditions = {"source": self.image.name, **build_renditions(self.image)}
         super().save(*args, **kwargs)
 
@@ -354,6 +377,16 @@ class Article(SluggedMixin, PreciseDateMixin, SampleMixin, Publishable):
         ordering = ["-published_at", "-pk"]
         verbose_name = _("文章")
         verbose_name_plural = _("文章")
+        # The real articles in order (site map, feeds); with updated_at (and is_sample, the
+        # condition's column, which SQLite needs to read the index alone), sitemap.xml's count and
+        # newest change are read from this index only, never from the sample rows.
+        indexes = [
+            models.Index(
+                fields=["status", "-published_at", "-id", "updated_at", "is_sample"],
+                condition=Q(is_sample=False),
+                name="portal_article_real_list_idx",
+            ),
+        ]
 
     def __str__(self):
         return self.title

@@ -197,6 +197,20 @@ def test_second_run_changes_nothing(media_root):
     assert "Revisions: 0 new" in output
 
 
+def test_every_path_of_the_loader_stores_photo_dimensions(media_root):
+    """Built, kept (current) and restored renditions alike leave no photo without its width and
+    height: pages never read them from the file (portal.fields.StoredDimensionsImageField)."""
+    load()  # built
+    Photo.objects.update(width=None, height=None)  # rows loaded by an older loader
+    load()  # renditions current: kept
+    assert not Photo.objects.filter(width=None).exists() and not Photo.objects.filter(height=None).exists()
+
+    output = load(reset=True)  # loaddata empties renditions and dimensions: renditions restored
+
+    assert "0 built" in output
+    assert set(Photo.objects.values_list("width", "height")) == {(1600, 1067)}
+
+
 def test_existing_image_files_are_not_overwritten(media_root):
     name = "photos/article/yan-ba-zhi-liang-guan.jpg"
     path = Path(media_root) / name

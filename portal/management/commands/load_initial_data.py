@@ -203,23 +203,33 @@ class Command(BaseCommand):
                     add_to_revision(model._default_manager.get(pk=record["pk"]))
 
     def refresh_renditions(self, previous: dict) -> tuple[int, int, list[str]]:
-        """Give every photo renditions that match its image; return (built, restored, missing)."""
+        """Give every photo renditions that match its image, and its stored width and height;
+        return (built, restored, missing)."""
         built = restored = 0
         missing = []
+        image_field = Photo._meta.get_field("image")
         for photo in Photo.objects.order_by("pk"):
             name = photo.image.name
+            changes = {}
             if renditions_current(photo.renditions, name):
-                continue
-            if renditions_current(previous.get(photo.pk), name):
-                Photo.objects.filter(pk=photo.pk).update(renditions=previous[photo.pk])
+                pass
+            elif renditions_current(previous.get(photo.pk), name):
+                changes["renditions"] = previous[photo.pk]
                 restored += 1
+            elif name and default_storage.exists(name):
+                photo.renditions = {}
+                photo.save(update_fields=["renditions", "width", "height"])  # builds both from the file
+                built += 1
                 continue
-            if not name or not default_storage.exists(name):
+            else:
                 missing.append(name or f"photo {photo.pk}")
                 continue
-            photo.renditions = {}
-            photo.save(update_fields=["renditions", "width", "height"])
-            built += 1
+            # Valid renditions are kept without a save; the dimensions loaddata left empty are
+            # filled in from the file (pages never read them from it: StoredDimensionsImageField).
+            if image_field.fill_dimensions(photo):
+                changes.update(width=photo.width, height=photo.height)
+            if changes:
+                Photo.objects.filter(pk=photo.pk).update(**changes)
         return built, restored, missing
 
     def record_revisions(self, model_labels: list[str]) -> list[str]:
