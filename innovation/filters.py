@@ -125,10 +125,12 @@ class OfferedSlugFilter(ManyToManySlugFilter):
     def field(self):
         field = super().field
         if field.offered is None:
-            first = self.offered().values("pk")[:CHOICE_LIMIT]
-            chosen = self.chosen()
-            condition = Q(pk__in=first) | Q(slug=chosen) if chosen else Q(pk__in=first)
-            field.offer(field.queryset.filter(condition))
+            condition = Q(pk__in=self.offered().values("pk")[:CHOICE_LIMIT])
+            if chosen := self.chosen():
+                condition |= Q(pk__in=field.queryset.filter(slug=chosen).values("pk"))
+            # Both subqueries hold public rows only: the options are read by primary key and the
+            # few sorted, instead of walking every public row in order to pick out those few.
+            field.offer(field.queryset.model._default_manager.filter(condition))
         return field
 
 

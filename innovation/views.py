@@ -2,8 +2,7 @@
 portal's generic views) and prefetch only published related rows, so every page runs a fixed
 number of queries however many rows, partners or photos it shows."""
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.views.generic import TemplateView
 
 from portal import metadata
@@ -67,14 +66,18 @@ def trim_linked(rows, lookup: str, count: int) -> None:
 def capital_pipeline() -> list[dict]:
     """The capital-market stages with enterprises, in declared order: [{stage, label, count,
     enterprises}], `count` all the stage's public enterprises, `enterprises` the first
-    HOME_STAGE_ENTERPRISE_COUNT of them. Two queries however many enterprises there are."""
+    HOME_STAGE_ENTERPRISE_COUNT of them. Two queries however many enterprises there are: the
+    counts, read from the stage index alone, then the rows shown, `pk IN (first rows of a
+    stage) OR …` (each subquery walks the stage index in order and stops after the few shown;
+    numbering every public enterprise with a window function sorted them all)."""
     public = Enterprise.objects.published().exclude(capital_stage="")
     counts = dict(public.order_by().values_list("capital_stage").annotate(count=Count("pk")))
-    ranked = public.annotate(
-        place=Window(RowNumber(), partition_by=F("capital_stage"), order_by=(F("ordering").asc(), F("pk").asc()))
-    )
-    shown = list(ranked.filter(place__lte=HOME_STAGE_ENTERPRISE_COUNT).only("name", "slug", "capital_stage", "is_sample"))
-    shown.sort(key=lambda enterprise: enterprise.place)
+    stages = [stage for stage in CapitalStage if counts.get(stage.value)]
+    firsts = Q()
+    for stage in stages:
+        firsts |= Q(pk__in=public.filter(capital_stage=stage).values("pk")[:HOME_STAGE_ENTERPRISE_COUNT])
+    fields = ("name", "slug", "capital_stage", "is_sample")
+    shown = list(Enterprise.objects.filter(firsts).only(*fields)) if stages else []
     return [
         {
             "stage": stage.value,
@@ -82,8 +85,7 @@ def capital_pipeline() -> list[dict]:
             "count": counts[stage.value],
             "enterprises": [enterprise for enterprise in shown if enterprise.capital_stage == stage],
         }
-        for stage in CapitalStage
-        if counts.get(stage.value)
+        for stage in stages
     ]
 
 

@@ -123,17 +123,33 @@ class PlainSelect(forms.Select):
 
 class TextSearchFilterSet(django_filters.FilterSet):
     """A `q` filter matching any of `text_fields` (icontains: right for Chinese). Fields may
-    cross relations (`partners__name`); the match is a subquery, so rows are never repeated."""
+    cross relations (`partners__name`, `enterprise__name`).
+
+    The row's own columns are matched on the row itself, so a page stops at its last row and a
+    capped count at its cap. Each relation is matched through its own `pk IN (subquery)` over
+    the related rows the public can see: one subquery joining every relation would OR across
+    LEFT OUTER JOINs, reading each row once per (partner, field) pair (5,000 platforms: the
+    page's rows 59 → 0.7 ms), would repeat rows, and would find a row by the name of a draft
+    partner the page never shows."""
 
     text_fields: tuple[str, ...] = ()
 
     q = django_filters.CharFilter(label=_("关键词"), method="filter_text", max_length=100)
 
     def filter_text(self, queryset, name, value):
-        condition = Q()
+        model = queryset.model
+        condition, related = Q(), {}
         for field_name in self.text_fields:
-            condition |= Q(**{f"{field_name}__icontains": value})
-        return queryset.filter(pk__in=queryset.model._default_manager.filter(condition).values("pk"))
+            relation, _, rest = field_name.partition("__")
+            if rest:
+                related[relation] = related.get(relation, Q()) | Q(**{f"{rest}__icontains": value})
+            else:
+                condition |= Q(**{f"{field_name}__icontains": value})
+        for relation, match in related.items():
+            manager = model._meta.get_field(relation).related_model._default_manager
+            shown = manager.published() if hasattr(manager, "published") else manager.all()
+            condition |= Q(pk__in=model._default_manager.filter(**{f"{relation}__in": shown.filter(match)}).values("pk"))
+        return queryset.filter(condition)
 
 
 class PhotoFilter(TextSearchFilterSet):

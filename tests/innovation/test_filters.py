@@ -1,8 +1,17 @@
 import re
 
 import pytest
+from django.db.models import Q
 from django.urls import reverse
 
+from innovation.filters import (
+    AchievementFilter,
+    CooperationFilter,
+    EnterpriseFilter,
+    EventFilter,
+    PartnerFilter,
+    PlatformFilter,
+)
 from innovation.models import CapitalStage, CooperationState, EventKind, PartnerKind, PlatformKind, PlatformState
 from portal.publishing import Status
 from tests.innovation.factories_innovation import (
@@ -142,6 +151,43 @@ def test_cooperation_filters_narrow_by_country_state_and_text(client):
     assert card_titles(by_country) == ["汽车教育培训基地"]  # two Indonesian partners, one row
     assert card_titles(get(client, "innovation:cooperation-list", {"state": "intent"})) == ["与乌克兰高校合作"]
     assert card_titles(get(client, "innovation:cooperation-list", {"q": "基辅"})) == ["与乌克兰高校合作"]
+
+
+@pytest.mark.parametrize(
+    "filterset_class",
+    [PlatformFilter, PartnerFilter, EnterpriseFilter, EventFilter, AchievementFilter, CooperationFilter],
+)
+def test_keyword_search_by_relation_finds_what_one_joined_search_found(filterset_class):
+    """Each relation's text is searched in a subquery of its own (portal's TextSearchFilterSet):
+    the same rows, each once, as one subquery across every join, for every field searched — own
+    text, a partner's or a field's name, no match — except that a draft partner's name, which no
+    page shows, finds nothing."""
+    draft = make_partner(name="草稿大学甲", status=Status.DRAFT)
+    twins = [make_partner(name=f"双子大学{i}", description="合作介绍乙", city="城市丙") for i in range(2)]
+    field = make_tech_field(name="领域丁")
+    make_platform(name="名称戊研究院", summary="摘要己", body="介绍庚", state_note="进展辛", partners=[draft, *twins])
+    make_platform(name="只有领域的平台", tech_fields=[field], partners=[twins[0]])
+    make_platform(name="无关平台")
+    enterprise = make_enterprise(name="企业壬", short_name="简称癸", sector="行业子", description="介绍丑")
+    make_achievement(title="成果寅", parties="各方卯", venue="场所辰", distinction="突出巳", enterprise=enterprise)
+    make_achievement(title="没有企业的成果", description="说明午")
+    make_cooperation(title="合作未", agreement="内容申", partner_note="补充酉", partners=[draft, *twins])
+    make_event(name="大赛戌", organisers="主办亥", description="介绍甲子")
+    terms = ["草稿大学甲", "双子大学", "合作介绍乙", "城市丙", "领域丁", "名称戊", "摘要己", "介绍", "进展辛", "企业壬"]
+    terms += ["简称癸", "行业子", "成果寅", "各方卯", "场所辰", "突出巳", "说明午", "合作未", "内容申", "补充酉", "大赛戌"]
+    terms += ["主办亥", "示例", "大学", "没有这个词"]
+    model = filterset_class._meta.model
+    for term in terms:
+        filterset = filterset_class(data={"q": term}, queryset=model.objects.all())
+        found = list(filterset.qs.values_list("pk", flat=True))
+        condition = Q()
+        for field_name in filterset_class.text_fields:
+            condition |= Q(**{f"{field_name}__icontains": term})
+        joined = model.objects.filter(pk__in=model.objects.filter(condition).values("pk"))
+        by_draft_partner = term == "草稿大学甲" and "partners__name" in filterset_class.text_fields
+        expected = [] if by_draft_partner else list(joined.values_list("pk", flat=True))
+        assert found == expected, (model.__name__, term)
+        assert len(found) == len(set(found))
 
 
 def test_filters_survive_pagination(client, settings):

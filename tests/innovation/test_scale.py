@@ -7,7 +7,9 @@ and `remove_sample_data` deletes them.
 The pages do not grow with the row count: the partner and platform dropdowns offer at most
 CHOICE_LIMIT rows (and the current choice), a partner's card and page and a platform's page
 list a capped number of linked rows and link to the rest, with the same queries for few rows as
-for many; (SQLite) a list page is read in order from an index instead of sorting every row.
+for many; (SQLite) a list page is read in order from an index instead of sorting every row, the
+sitemaps read the real rows from indexes of their own (never the samples) and the home page's
+capital-market stages read their counts and first rows from the stage index.
 """
 
 import io
@@ -21,10 +23,12 @@ from django.urls import reverse
 
 from innovation import demo
 from innovation.filters import CHOICE_LIMIT
-from innovation.models import Achievement, Enterprise, PartnerInstitution, Platform
-from innovation.views import CARD_PLATFORM_COUNT, PAGE_LINKED_COUNT
+from innovation.models import Achievement, CapitalStage, Enterprise, PartnerInstitution, Platform
+from innovation.views import CARD_PLATFORM_COUNT, HOME_STAGE_ENTERPRISE_COUNT, PAGE_LINKED_COUNT, capital_pipeline
 from portal.demo import DemoRun
+from portal.models import without_samples
 from portal.publishing import Status
+from portal.sitemaps import PublishedSitemap
 from tests.innovation.factories_innovation import make_achievement, make_enterprise, make_partner, make_platform
 from tests.sitemap_helpers import sitemap_text
 from tests.test_samples import BANNER, NOINDEX, main_html
@@ -198,6 +202,8 @@ def test_platform_choice_offers_only_platforms_that_narrow_the_list(client):
     # An unknown, draft or odd value is refused cleanly.
     for value in ("cao-gao", "nope", "\x00", "长" * 200):
         assert client.get(reverse("innovation:enterprise-list"), {"platform": value}).status_code == 200
+    # A draft platform named in the address is not offered either.
+    assert options_of(page(client, reverse("innovation:enterprise-list"), {"platform": "cao-gao"}), "platform") == ["you-qi-ye"]
 
 
 def test_platform_list_offers_a_bounded_partner_choice_with_the_same_queries(client, django_assert_max_num_queries):
@@ -270,3 +276,58 @@ def test_a_list_page_is_read_in_order_from_the_list_index(model):
         cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
         plan = " ".join(str(row[-1]) for row in cursor.fetchall())
     assert "_list_idx" in plan and "TEMP B-TREE" not in plan, plan
+
+
+def query_plans(run) -> list[tuple[str, str]]:
+    """(sql, plan) of each query `run()` makes, the plan as SQLite's EXPLAIN QUERY PLAN lines."""
+    with CaptureQueriesContext(connection) as queries:
+        run()
+    plans = []
+    with connection.cursor() as cursor:
+        for query in queries.captured_queries:
+            cursor.execute(f"EXPLAIN QUERY PLAN {query['sql']}")
+            plans.append((query["sql"], " | ".join(str(row[-1]) for row in cursor.fetchall())))
+    return plans
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="reads SQLite's query plan")
+@pytest.mark.parametrize(
+    ("model", "short"), [(Platform, "platform"), (PartnerInstitution, "partner"), (Enterprise, "enterprise")]
+)
+def test_sitemaps_read_the_real_rows_from_their_own_indexes_not_the_samples(model, short):
+    """sitemap.xml's count and newest change come from the real rows' index alone, its pages are
+    read along it in primary-key order, and the site map's first rows in the list's order: none
+    of them reads a 示例 row (innovation.models.real_rows_indexes)."""
+    sitemap = PublishedSitemap(model)
+    (count_plan,) = [plan for _sql, plan in query_plans(lambda: sitemap.summary)]
+    assert f"COVERING INDEX innov_{short}_map_idx" in count_plan, count_plan
+    sitemap.summary["count"] = 3  # known, so a page is one query
+    ((_sql, page_plan),) = query_plans(lambda: list(sitemap.paginator.page(1).object_list))
+    assert f"innov_{short}_map_idx" in page_plan and "TEMP B-TREE" not in page_plan, page_plan
+    ((_sql, site_map_plan),) = query_plans(lambda: list(without_samples(model.objects.published())[:21]))
+    assert f"innov_{short}_real_idx" in site_map_plan and "TEMP B-TREE" not in site_map_plan, site_map_plan
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="reads SQLite's query plan")
+def test_the_capital_pipeline_reads_counts_and_first_rows_from_the_stage_index():
+    """The home page's stages: the counts from the stage index alone, each stage's first rows along
+    it in order (no sort of the stage's enterprises: only of the few shown)."""
+    for stage in (CapitalStage.NEEQ, CapitalStage.LISTED):
+        make_enterprise(capital_stage=stage)
+    (counts_sql, counts_plan), (rows_sql, rows_plan) = query_plans(capital_pipeline)
+    assert "COVERING INDEX innov_enterprise_stage_idx" in counts_plan and "TEMP B-TREE" not in counts_plan, counts_plan
+    assert rows_plan.count("innov_enterprise_stage_idx (status=? AND capital_stage=?)") == 2, rows_plan
+    assert rows_plan.count("TEMP B-TREE") == 1 and rows_plan.endswith("USE TEMP B-TREE FOR ORDER BY"), rows_plan
+
+
+def test_the_capital_pipeline_shows_each_stages_first_public_enterprises_in_order():
+    listed = [make_enterprise(name=f"上市{i:02d}", capital_stage=CapitalStage.LISTED, ordering=30 - i) for i in range(12)]
+    neeq = [make_enterprise(name=f"挂牌{i}", capital_stage=CapitalStage.NEEQ, ordering=i) for i in range(3)]
+    make_enterprise(name="草稿上市", capital_stage=CapitalStage.LISTED, ordering=0, status=Status.DRAFT)
+    make_enterprise(name="无进程", ordering=0)
+    pipeline = {stage["stage"]: stage for stage in capital_pipeline()}
+    assert list(pipeline) == [CapitalStage.NEEQ, CapitalStage.LISTED]  # the declared order
+    assert pipeline[CapitalStage.LISTED]["count"] == 12 and pipeline[CapitalStage.NEEQ]["count"] == 3
+    expected = [row.name for row in reversed(listed)][:HOME_STAGE_ENTERPRISE_COUNT]
+    assert [row.name for row in pipeline[CapitalStage.LISTED]["enterprises"]] == expected
+    assert [row.name for row in pipeline[CapitalStage.NEEQ]["enterprises"]] == [row.name for row in neeq]
