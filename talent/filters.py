@@ -13,13 +13,24 @@ from portal.filters import (
     DataChoiceFilter,
     ManyToManySlugFilter,
     SlugChoiceField,
+    SlugChoiceFilter,
     TextSearchFilterSet,
     YearChoiceFilter,
     distinct_values,
 )
 from portal.models import sample_label
 
-from .models import Award, AwardCategory, AwardCycle, CycleStatus, Expert, ExpertField, Laureate, frequency_label
+from .models import (
+    Award,
+    AwardCategory,
+    AwardCycle,
+    CycleStatus,
+    Expert,
+    ExpertField,
+    Laureate,
+    frequency_label,
+    public_in_its_cycle,
+)
 
 # How many categories or institutions a filter offers (besides the chosen one): a select of
 # every row would grow with the data (148 categories, 10,000 experts' institutions at scale).
@@ -66,6 +77,51 @@ class CategoryChoiceField(SlugChoiceField):
 
     def label_from_instance(self, obj):
         return sample_label(f"{obj.award.name} · {obj.name}", obj.is_sample or obj.award.is_sample)
+
+
+class ShownAwards(ModelChoiceIterator):
+    """The first CHOICES_SHOWN awards in their order, and the chosen one (one query)."""
+
+    def __iter__(self):
+        field = self.field
+        if field.empty_label is not None:
+            yield ("", field.empty_label)
+        current = Case(When(slug=field.current, then=Value(1)), default=Value(0), output_field=IntegerField())
+        rows = list(field.queryset.order_by(current.desc(), "ordering", "pk")[:CHOICES_SHOWN])
+        rows.sort(key=lambda row: (row.ordering, row.pk))  # Meta.ordering
+        for row in rows:
+            yield self.choice(row)
+
+
+class AwardChoiceField(SlugChoiceField):
+    """Awards, "（示例）" after a sample one; any published award is a valid choice, the select
+    shows a bounded number of them (ShownAwards)."""
+
+    iterator = ShownAwards
+
+    def __init__(self, *args, current: str = "", **kwargs):
+        self.current = current
+        super().__init__(*args, **kwargs)
+
+    def label_from_instance(self, obj):
+        return sample_label(obj.name, obj.is_sample)
+
+
+class AwardChoiceFilter(SlugChoiceFilter):
+    """A laureate list of one award (?award=<slug>), e.g. a past cycle's laureates with ?year=
+    (linked from the award's page, which lists the laureates of its newest cycles only)."""
+
+    field_class = AwardChoiceField
+    current = ""  # the chosen slug (BoundedChoicesFilterSet)
+
+    @property
+    def field(self):
+        self.extra["current"] = self.current
+        return super().field
+
+
+def published_awards(request):
+    return Award.objects.published()
 
 
 class CategoryChoiceFilter(ManyToManySlugFilter):
@@ -130,7 +186,7 @@ class InstitutionChoiceFilter(DataChoiceFilter):
 def laureate_years():
     """The years of published cycles that have published laureates, newest first: read from the
     cycles (one row a cycle, each asked through an index), never by going through every laureate."""
-    has_laureates = Exists(Laureate.objects.published().filter(cycle=OuterRef("pk")))
+    has_laureates = Exists(Laureate.objects.filter(public_in_its_cycle(), cycle=OuterRef("pk")))
     return distinct_values(AwardCycle.objects.published().filter(has_laureates), "year", descending=True)
 
 
@@ -149,15 +205,16 @@ class AwardFilter(BoundedChoicesFilterSet):
 
 class LaureateFilter(BoundedChoicesFilterSet):
     text_fields = ("name", "organisation", "citation")
-    bounded_filters = {"category": "slug"}
+    bounded_filters = {"award": "slug", "category": "slug"}
 
     year = YearChoiceFilter(label=_("年度"), field_name="cycle__year", years=laureate_years)
+    award = AwardChoiceFilter(label=_("奖项"), field_name="cycle__award", queryset=published_awards)
     category = CategoryChoiceFilter(label=_("类别"), queryset=published_award_categories)
     organisation = django_filters.CharFilter(label=_("工作单位"), lookup_expr="icontains", max_length=100)
 
     class Meta:
         model = Laureate
-        fields = ["year", "category", "organisation", "q"]
+        fields = ["year", "award", "category", "organisation", "q"]
 
 
 class ExpertFilter(BoundedChoicesFilterSet):

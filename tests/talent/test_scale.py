@@ -2,17 +2,19 @@
 list, the same queries with few rows and with many, and (SQLite) a laureate page read in order
 from an index instead of sorting every laureate."""
 
+import datetime
 import re
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from talent.filters import CHOICES_SHOWN
 from talent.models import Expert, Laureate
-from talent.views import CappedPaginator, LaureateListView
-from tests.talent.factories_talent import make_award, make_category, make_cycle, make_expert, make_laureate
+from talent.views import AWARD_CYCLES_WITH_LAUREATES, AWARD_LAUREATES_PER_CYCLE, CappedPaginator, LaureateListView
+from tests.talent.factories_talent import make_award, make_category, make_cycle, make_expert, make_field, make_laureate
 
 pytestmark = pytest.mark.django_db
 
@@ -83,6 +85,20 @@ def test_the_expert_list_keeps_its_queries_and_size_as_experts_multiply(client):
         large = page(client, url)
     assert len(many.captured_queries) == len(few.captured_queries)
     assert len(large) < len(small) * 1.1
+
+
+def test_the_field_counts_count_public_experts_only(client):
+    """Counted as every link less the links of experts that are not public: a draft and a
+    scheduled expert count nowhere, and a field only they have is not listed."""
+    cars, materials, hidden_only = make_field(name="汽车"), make_field(name="材料"), make_field(name="仅草稿")
+    make_expert(fields=[cars, materials])
+    make_expert(fields=[cars], is_sample=True)
+    make_expert(fields=[cars, hidden_only], status="draft")
+    make_expert(fields=[materials, hidden_only], published_at=timezone.now() + datetime.timedelta(days=1))
+    html = page(client, reverse("talent:expert-list"))
+    counts = re.search(r'<ul class="field-counts".*?</ul>', html, re.S).group(0)
+    found = dict(re.findall(r'>([^<>]+?) <span class="count">(\d+)</span>', counts))
+    assert found == {"汽车": "2", "材料": "1"}
 
 
 # --- awards and laureates ---------------------------------------------------------------------
@@ -207,3 +223,91 @@ def test_the_award_list_reads_no_cycle_rows_beyond_the_current_ones(client):
     assert "提名截止" in html  # the current cycle's deadline, from the annotations
     assert f"第{open_cycle.edition}届" in html
     assert not any('"talent_awardcycle"."award_id" IN' in q["sql"] for q in queries.captured_queries)
+
+
+# --- sitemaps: real rows only -------------------------------------------------------------------
+
+
+def plans_of(client, urls, table: str) -> list[str]:
+    """SQLite's plan of every query of `table` that the pages at `urls` run."""
+    with CaptureQueriesContext(connection) as queries:
+        for url in urls:
+            assert client.get(url).status_code == 200
+    found = [q["sql"] for q in queries.captured_queries if f'FROM "{table}"' in q["sql"]]
+    plans = []
+    with connection.cursor() as cursor:
+        for sql in found:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql)
+            plans.append(" / ".join(row[3] for row in cursor.fetchall()))
+    return plans
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's query plan")
+@pytest.mark.parametrize(
+    ("table", "sitemap", "make"),
+    [("talent_expert", "/sitemap-talent-expert.xml", make_expert), ("talent_award", "/sitemap-talent-award.xml", make_award)],
+)
+def test_the_sitemaps_read_real_rows_from_their_partial_indexes(client, table, sitemap, make):
+    """sitemap.xml's count and newest change, a sitemap page and the HTML site map's first rows
+    walk the partial indexes of real rows (`*_real_pk`, `*_real_order`): with the status index
+    they would step over every published 示例 row, most of the table in a demo."""
+    make(name="真实行")
+    make(name="示例行", is_sample=True)
+    plans = plans_of(client, ["/sitemap.xml", sitemap, reverse("portal:site-map")], table)
+    assert len(plans) >= 3, plans  # the section page counts its rows too
+    assert all(f"{table}_real_" in plan and "TEMP B-TREE" not in plan for plan in plans), plans
+
+
+# --- the award page -----------------------------------------------------------------------------
+
+
+def add_past_cycles(award, categories, years, laureates_each: int) -> None:
+    """Announced cycles of `award`, one a year, each with `laureates_each` published laureates."""
+    for year in years:
+        cycle = make_cycle(
+            "announced",
+            award=award,
+            edition=year - 1990,
+            year=year,
+            nomination_opens=datetime.datetime(year, 3, 1, tzinfo=datetime.UTC),
+            nomination_closes=datetime.datetime(year, 5, 1, tzinfo=datetime.UTC),
+            announcement_date=datetime.date(year, 9, 1),
+        )
+        Laureate.objects.bulk_create(
+            Laureate(cycle=cycle, category=categories[n % len(categories)], name=f"获奖者{year}-{n:03d}", status="published")
+            for n in range(laureates_each)
+        )
+
+
+def test_the_award_page_lists_the_newest_cycles_laureates_and_links_to_the_rest(client, django_assert_max_num_queries):
+    award = make_award(name="历届奖", slug="li-jie-jiang")
+    categories = [make_category(award=award, name=f"类别{k}") for k in range(2)]
+    add_past_cycles(award, categories, range(2016, 2020), AWARD_LAUREATES_PER_CYCLE + 10)
+    url = award.get_absolute_url()
+    page(client, url)  # the first request stores the site settings' defaults
+    with CaptureQueriesContext(connection) as few:
+        small = page(client, url)
+    shown = AWARD_CYCLES_WITH_LAUREATES * AWARD_LAUREATES_PER_CYCLE
+    assert small.count('class="laureate"') == shown
+    # Ten times the laureates in the same cycles: the same queries, the same page but its counts.
+    Laureate.objects.bulk_create(
+        Laureate(cycle=cycle, category=categories[0], name=f"后加获奖者{n:03d}", status="published")
+        for cycle in award.cycles.all()
+        for n in range(10 * AWARD_LAUREATES_PER_CYCLE)
+    )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        more = page(client, url)
+    assert more.count('class="laureate"') == shown and len(more) < len(small) * 1.02
+    # Sixteen older editions and a newer one with two laureates: a heading and a link each.
+    add_past_cycles(award, categories, range(2000, 2016), 3 * AWARD_LAUREATES_PER_CYCLE)
+    add_past_cycles(award, categories, [2020], 2)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        large = page(client, url)
+    assert large.count('class="laureate"') == 2 + (AWARD_CYCLES_WITH_LAUREATES - 1) * AWARD_LAUREATES_PER_CYCLE
+    assert "获奖者2020-001" in large and "获奖者2019-000" in large and "获奖者2017-" not in large
+    # Every cycle not listed in full links to the laureate list of its award and year, which has them all.
+    link = f"{reverse('talent:laureate-list')}?award=li-jie-jiang&amp;year=2003"
+    assert f'<a href="{link}">查看第13届全部 {3 * AWARD_LAUREATES_PER_CYCLE} 位获奖者</a>' in large
+    listed = page(client, reverse("talent:laureate-list"), {"award": "li-jie-jiang", "year": "2003", "page": "5"})
+    assert "获奖者2003-089" in listed and "获奖者2004-" not in listed
+    assert "查看第30届全部" not in large  # both laureates of the newest cycle are listed
