@@ -19,6 +19,11 @@ STAMP := $(VENV)/.requirements.stamp
 MANAGE := $(BIN)/python manage.py
 PYTEST := $(BIN)/python -m pytest
 PYTEST_ARGS ?=
+# pytest-xdist workers for both passes: one per CPU, at most 8 (beyond that the per-worker test
+# databases, browsers and servers cost more than they give). PYTEST_WORKERS=0: no workers, one process.
+PYTEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); echo $$(( n < 8 ? n : 8 )))
+# loadgroup: tests marked @pytest.mark.xdist_group(name) share one worker, the rest are spread.
+PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist loadgroup
 CHROMIUM := /usr/bin/chromium
 APT_INSTALL := DEBIAN_FRONTEND=noninteractive apt-get install -y -q
 SCREENSHOT := docs/screenshot-home.png
@@ -30,6 +35,7 @@ help:
 	@echo "make run            venv, migrate, load_initial_data (+ load_sample_data if present), runserver 127.0.0.1:8000"
 	@echo "make test           lint, system deps, pytest on SQLite; again on PostgreSQL when CI=true or PG=1"
 	@echo "make test-sqlite    pytest on SQLite only (PYTEST_ARGS='-k ...' to narrow)"
+	@echo "                     (both passes use one pytest-xdist worker per CPU, at most 8: PYTEST_WORKERS=N, 0 for none)"
 	@echo "make test-postgres  pytest on a throwaway PostgreSQL cluster (scripts/with-postgres.sh)"
 	@echo "make lint           ruff check + ruff format --check (pyproject.toml)"
 	@echo "make check-deploy   manage.py check --deploy with production settings"
@@ -68,15 +74,22 @@ test: lint browser-deps redis-deps
 		echo "(PostgreSQL run skipped: set PG=1 or CI=true to run the suite on PostgreSQL too)"; \
 	fi
 
+# Each pass runs in two steps: the suite on the workers, then the tests marked `budget` (they send
+# as many requests as they can within a wall-clock budget, and a second worker would eat it) alone.
+# pytest's status 5 ("no tests collected": PYTEST_ARGS chose none of a step's tests) is no failure.
 test-sqlite: venv
 	@echo "=== pytest on SQLite ==="
-	env -u DATABASE_URL $(PYTEST) $(PYTEST_ARGS)
+	env -u DATABASE_URL $(PYTEST) $(PYTEST_PARALLEL) -m "not budget" $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	@echo "=== pytest on SQLite: the tests with a time budget, alone ==="
+	env -u DATABASE_URL $(PYTEST) -m budget $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 test-postgres: venv postgres-deps
 	@echo "=== pytest on PostgreSQL ==="
 	@echo "(tests marked own_servers start their own database, and browser tests check what the reader sees,"
 	@echo " the same on either database: both ran in the SQLite pass and are not repeated here)"
-	scripts/with-postgres.sh $(PYTEST) --create-db -m "not own_servers and not browser" $(PYTEST_ARGS)
+	scripts/with-postgres.sh bash -c '{ $(PYTEST) $(PYTEST_PARALLEL) --create-db -m "not own_servers and not browser and not budget" $(PYTEST_ARGS) || [ $$? -eq 5 ]; } \
+		&& echo "=== pytest on PostgreSQL: the tests with a time budget, alone ===" \
+		&& { $(PYTEST) --create-db -m "budget and not own_servers and not browser" $(PYTEST_ARGS) || [ $$? -eq 5 ]; }'
 
 lint: venv
 	$(BIN)/ruff check .

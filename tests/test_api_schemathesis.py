@@ -41,7 +41,8 @@ import schemathesis
 from scripts.servers import BASE_DIR
 from tests import servers
 
-pytestmark = pytest.mark.own_servers
+# budget: `make test` runs this module alone, after the parallel workers, which would eat its budget.
+pytestmark = [pytest.mark.own_servers, pytest.mark.budget]
 
 BUDGET_SECONDS = float(os.environ.get("SCHEMATHESIS_BUDGET_SECONDS") or 150)
 SEED = int(os.environ.get("SCHEMATHESIS_SEED") or (20261128 if os.environ.get("CI") == "true" else random.randrange(2**31)))

@@ -49,7 +49,8 @@ from portal import care_mode
 from tests import fuzz_strategies as fz
 from tests.test_public_site import LINK
 
-pytestmark = pytest.mark.django_db
+# budget: `make test` runs this module alone, after the parallel workers, which would eat its budget.
+pytestmark = [pytest.mark.django_db, pytest.mark.budget]
 
 REQUIRED_REQUESTS = 2000
 BUDGET_SECONDS = float(os.environ.get("FUZZ_BUDGET_SECONDS") or 150)
