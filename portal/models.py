@@ -282,6 +282,8 @@ class Photo(SluggedMixin, SampleMixin, Publishable):
         # SQLite reads a partial index alone only when it holds the columns of its condition too).
         indexes = [
             models.Index(fields=["status", "ordering", "-published_at", "id"], name="portal_photo_list_idx"),
+            # The gallery of one section (?section=): its page in order, its count from the index.
+            models.Index(fields=["section", "status", "ordering", "-published_at", "id"], name="portal_photo_section_idx"),
             models.Index(
                 fields=["status", "ordering", "-published_at", "id"],
                 condition=Q(featured=True),

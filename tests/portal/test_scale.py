@@ -42,10 +42,11 @@ def real_articles():
     [
         (lambda: Photo.objects.published().filter(featured=True)[: HOME_PHOTO_COUNT + 1], "portal_photo_featured_idx"),
         (lambda: Photo.objects.published()[:24], "portal_photo_list_idx"),
+        (lambda: Photo.objects.published().filter(section="park")[:24], "portal_photo_section_idx"),
         (lambda: real_photos()[: SITE_MAP_ROWS_PER_MODEL + 1], "portal_photo_real_list_idx"),
         (lambda: real_articles()[: SITE_MAP_ROWS_PER_MODEL + 1], "portal_article_real_list_idx"),
     ],
-    ids=["home-featured", "photo-list", "site-map-photos", "site-map-articles"],
+    ids=["home-featured", "photo-list", "photo-list-section", "site-map-photos", "site-map-articles"],
 )
 def test_a_page_of_rows_is_read_in_order_from_its_index(rows, index):
     plan = plans(lambda: list(rows()))
@@ -57,11 +58,12 @@ def test_a_page_of_rows_is_read_in_order_from_its_index(rows, index):
     ("count", "index"),
     [
         (lambda: Photo.objects.published().count(), "portal_photo_list_idx"),
+        (lambda: Photo.objects.published().filter(section="park").count(), "portal_photo_section_idx"),
         (lambda: real_photos().count(), "portal_photo_real_list_idx"),
         (lambda: PublishedSitemap(Photo).summary, "portal_photo_real_list_idx"),
         (lambda: PublishedSitemap(Article).summary, "portal_article_real_list_idx"),
     ],
-    ids=["photo-list", "api-photos", "sitemap-photos", "sitemap-articles"],
+    ids=["photo-list", "photo-list-section", "api-photos", "sitemap-photos", "sitemap-articles"],
 )
 def test_counts_read_the_index_alone(count, index):
     """The row count of a list (and sitemap.xml's newest change) comes from the index, never the
