@@ -50,88 +50,83 @@ def published_award_categories(request):
     return AwardCategory.objects.published().select_related("award")
 
 
-class ShownCategories(ModelChoiceIterator):
-    """The first CHOICES_SHOWN categories in the awards' order, and the chosen one (one query)."""
+class ShownChoices(ModelChoiceIterator):
+    """The first CHOICES_SHOWN rows in the field's `shown_order`, and the chosen one (one query),
+    listed in the model's own order (`shown_sort_key`)."""
 
     def __iter__(self):
         field = self.field
         if field.empty_label is not None:
             yield ("", field.empty_label)
         current = Case(When(slug=field.current, then=Value(1)), default=Value(0), output_field=IntegerField())
-        rows = list(field.queryset.order_by(current.desc(), "award", "ordering", "pk")[:CHOICES_SHOWN])
-        rows.sort(key=lambda row: (row.award.ordering, row.award_id, row.ordering, row.pk))  # Meta.ordering
+        rows = list(field.queryset.order_by(current.desc(), *field.shown_order)[:CHOICES_SHOWN])
+        rows.sort(key=field.shown_sort_key)  # Meta.ordering
         for row in rows:
             yield self.choice(row)
 
 
-class CategoryChoiceField(SlugChoiceField):
-    """Categories labelled with their award, so two awards' 专业技术人才 are told apart, and
-    "（示例）" after a sample category (or one of a sample award). Any published category is a
-    valid choice; the select shows a bounded number of them (ShownCategories)."""
+class BoundedSlugChoiceField(SlugChoiceField):
+    """Any published row is a valid choice; the select shows a bounded number of them and the
+    chosen one (ShownChoices)."""
 
-    iterator = ShownCategories
+    iterator = ShownChoices
+    shown_order = ("ordering", "pk")
 
     def __init__(self, *args, current: str = "", **kwargs):
         self.current = current
         super().__init__(*args, **kwargs)
+
+    @staticmethod
+    def shown_sort_key(row):
+        return (row.ordering, row.pk)
+
+
+class CategoryChoiceField(BoundedSlugChoiceField):
+    """Categories in the awards' order, labelled with their award, so two awards' 专业技术人才 are
+    told apart, and "（示例）" after a sample category (or one of a sample award)."""
+
+    shown_order = ("award", "ordering", "pk")
+
+    @staticmethod
+    def shown_sort_key(row):
+        return (row.award.ordering, row.award_id, row.ordering, row.pk)
 
     def label_from_instance(self, obj):
         return sample_label(f"{obj.award.name} · {obj.name}", obj.is_sample or obj.award.is_sample)
 
 
-class ShownAwards(ModelChoiceIterator):
-    """The first CHOICES_SHOWN awards in their order, and the chosen one (one query)."""
-
-    def __iter__(self):
-        field = self.field
-        if field.empty_label is not None:
-            yield ("", field.empty_label)
-        current = Case(When(slug=field.current, then=Value(1)), default=Value(0), output_field=IntegerField())
-        rows = list(field.queryset.order_by(current.desc(), "ordering", "pk")[:CHOICES_SHOWN])
-        rows.sort(key=lambda row: (row.ordering, row.pk))  # Meta.ordering
-        for row in rows:
-            yield self.choice(row)
-
-
-class AwardChoiceField(SlugChoiceField):
-    """Awards, "（示例）" after a sample one; any published award is a valid choice, the select
-    shows a bounded number of them (ShownAwards)."""
-
-    iterator = ShownAwards
-
-    def __init__(self, *args, current: str = "", **kwargs):
-        self.current = current
-        super().__init__(*args, **kwargs)
+class AwardChoiceField(BoundedSlugChoiceField):
+    """Awards, "（示例）" after a sample one."""
 
     def label_from_instance(self, obj):
         return sample_label(obj.name, obj.is_sample)
 
 
-class AwardChoiceFilter(SlugChoiceFilter):
-    """A laureate list of one award (?award=<slug>), e.g. a past cycle's laureates with ?year=
-    (linked from the award's page, which lists the laureates of its newest cycles only)."""
+class ChosenValueMixin:
+    """A bounded choice filter told the chosen slug (`current`, by BoundedChoicesFilterSet), which
+    its field always shows."""
 
-    field_class = AwardChoiceField
-    current = ""  # the chosen slug (BoundedChoicesFilterSet)
+    current = ""
 
     @property
     def field(self):
         self.extra["current"] = self.current
         return super().field
+
+
+class AwardChoiceFilter(ChosenValueMixin, SlugChoiceFilter):
+    """A laureate list of one award (?award=<slug>), e.g. a past cycle's laureates with ?year=
+    (linked from the award's page, which lists the laureates of its newest cycles only)."""
+
+    field_class = AwardChoiceField
 
 
 def published_awards(request):
     return Award.objects.published()
 
 
-class CategoryChoiceFilter(ManyToManySlugFilter):
+class CategoryChoiceFilter(ChosenValueMixin, ManyToManySlugFilter):
     field_class = CategoryChoiceField
-    current = ""  # the chosen slug (BoundedChoicesFilterSet)
-
-    @property
-    def field(self):
-        self.extra["current"] = self.current
-        return super().field
 
 
 class BoundedChoicesFilterSet(TextSearchFilterSet):
