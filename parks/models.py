@@ -7,6 +7,7 @@ from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
 
 from portal.addresses import detail_url, page_url
+from portal.choices import ChoiceLabelsMixin
 from portal.dates import DatePrecision, PreciseDateMixin, format_precise_date, normalise_precise_date
 from portal.models import Photo, SampleMixin
 from portal.publishing import Publishable, PublishableQuerySet
@@ -85,7 +86,7 @@ class ProfileItemKind(models.TextChoices):
     REGIONAL_ROLE = "regional_role", _("区域地位与带动作用")
 
 
-class ProfileItem(models.Model):
+class ProfileItem(ChoiceLabelsMixin, models.Model):
     """One line of the profile's lists: a mission, a management feature, an opportunity."""
 
     park = models.ForeignKey(Park, on_delete=models.CASCADE, related_name="profile_items", verbose_name=_("园区"))
@@ -226,7 +227,7 @@ class MetricQuerySet(models.QuerySet):
         return self.filter(pk__in=Indicator.objects.published().values("metric"))
 
 
-class Metric(SluggedMixin, models.Model):
+class Metric(SluggedMixin, ChoiceLabelsMixin, models.Model):
     """What is measured (工业总产值, 亿元); its values by year are Indicators."""
 
     slug_source = "name"

@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .choices import ChoiceLabelsMixin
+
 
 class Status(models.TextChoices):
     DRAFT = "draft", _("草稿")
@@ -48,7 +50,7 @@ class PublishableQuerySet(PublishedQuerySet):
         return self.published()
 
 
-class Publishable(models.Model):
+class Publishable(ChoiceLabelsMixin, models.Model):
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)
     published_at = models.DateTimeField(
         _("发布时间"), default=timezone.now, db_index=True, help_text=_("晚于现在的时间表示定时发布。")
