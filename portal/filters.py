@@ -5,7 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import slug_re
 from django.db.models import Q
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
@@ -102,23 +102,30 @@ def _attrs_html(attrs: dict) -> str:
 
 class PlainSelect(forms.Select):
     """A <select> written in Python with the markup of Django's select.html and
-    select_option.html: the template engine's include for every option cost more than the rest
-    of a list page's filter form. PublishedListView gives its filter forms' selects this class."""
+    select_option.html, straight from its choices: the template engine's include for every
+    option, and the option dicts `optgroups()` builds for it, cost more than the rest of a list
+    page's filter form. PublishedListView gives its filter forms' selects this class."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        html = [format_html('<select name="{}"', widget["name"]), _attrs_html(widget["attrs"]), ">"]
-        for group_name, options, _index in widget["optgroups"]:
-            if group_name:
-                html.append(format_html('\n  <optgroup label="{}">', group_name))
-            for option in options:
-                html.append(format_html('\n  <option value="{}"', str(option["value"])))
-                html.append(_attrs_html(option["attrs"]))
-                html.append(format_html(">{}</option>\n", option["label"]))  # the option template's last newline
-            if group_name:
+        selected_values = set(self.format_value(value))
+        attrs = self.build_attrs(self.attrs, attrs)
+        html = [format_html('<select name="{}"', name), _attrs_html(attrs), ">"]
+        has_selected = False
+        for group_value, group_label in self.choices:
+            group_value = "" if group_value is None else group_value
+            grouped = isinstance(group_label, list | tuple)
+            if grouped:
+                html.append(format_html('\n  <optgroup label="{}">', group_value))
+            for option_value, option_label in group_label if grouped else [(group_value, group_label)]:
+                text = str(option_value)
+                selected = (not has_selected or self.allow_multiple_selected) and text in selected_values
+                has_selected |= selected
+                html.append(f'\n  <option value="{escape(text)}"{" selected" if selected else ""}>')
+                html.append(f"{conditional_escape(option_label)}</option>\n")  # the option template's last newline
+            if grouped:
                 html.append("\n  </optgroup>")
         html.append("\n</select>")
-        return mark_safe("".join(html))  # every value above is escaped by format_html
+        return mark_safe("".join(html))  # every value above is escaped
 
 
 class TextSearchFilterSet(django_filters.FilterSet):

@@ -3,6 +3,8 @@ show, so a settings change is on the very next page; the settings cost one query
 
 import pytest
 from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 
 from portal.models import FriendlyLink, SiteSettings
 from portal.registry import registry
@@ -41,13 +43,13 @@ def test_settings_load_is_one_query_with_links(django_assert_num_queries):
         assert [link.name for link in loaded.friendly_links] == ["乙", "甲"]
 
 
-@pytest.mark.parametrize("value", ["", "1", "2", ["1"]])
+@pytest.mark.parametrize("value", ["", "1", "2", "4", ["1"], None])
 def test_plain_select_writes_the_markup_of_django_select(value):
     from django import forms
 
     from portal.filters import PlainSelect
 
-    choices = [("", "全部"), ("组", [("1", "x<y"), ("3", "三")]), ("2", 'B&"')]
+    choices = [(None, _("全部")), ("组", [("1", "x<y"), ("3", "三")]), ("2", 'B&"'), ("4", mark_safe("<b>四</b>"))]
     attrs = {"required": True, "disabled": False, "class": "k", "id": "id_n"}
     assert PlainSelect(attrs=attrs, choices=choices).render("n", value) == forms.Select(attrs=attrs, choices=choices).render(
         "n", value
