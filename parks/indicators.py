@@ -153,6 +153,17 @@ def by_theme(items, metric_of, theme=Theme) -> list[Theme]:
     return list(themes.values())
 
 
+def latest_rankings(indicators) -> list[Indicator]:
+    """The ranking rows of each park's latest ranking year among `indicators` (every published
+    row, read already, their metric selected), in their order: what
+    `Indicator.objects.published().rankings().latest_year()` selects, without another query."""
+    rankings = [row for row in indicators if row.metric.category == MetricCategory.RANKING]
+    latest: dict[int, int] = {}
+    for row in rankings:
+        latest[row.park_id] = max(latest.get(row.park_id, row.year), row.year)
+    return [row for row in rankings if row.year == latest[row.park_id]]
+
+
 @dataclass
 class IndicatorTable:
     """One year of indicators, grouped by theme."""

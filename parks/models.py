@@ -2,8 +2,9 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import F, Func, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import ExtractYear
+from django.db.models.lookups import GreaterThanOrEqual, LessThan
 from django.utils.translation import gettext_lazy as _
 
 from portal.addresses import detail_url, page_url
@@ -66,12 +67,13 @@ class Park(SluggedMixin, SampleMixin, Publishable):
         self.approved_on = normalise_precise_date(self.approved_on, self.approved_on_precision)
         self.upgraded_on = normalise_precise_date(self.upgraded_on, self.upgraded_on_precision)
 
-    def profile_sections(self) -> list[dict]:
+    def profile_sections(self, items=None) -> list[dict]:
         """The profile items grouped by kind ({kind, label, items}), in the order kinds are declared.
 
-        Reads `profile_items.all()`, so a prefetch serves it without another query.
+        Reads `items` when given (the park's page reads them in a query of its own), else
+        `profile_items.all()`, so a prefetch serves it without another query.
         """
-        items = list(self.profile_items.all())
+        items = list(self.profile_items.all()) if items is None else items
         return [
             {"kind": kind, "label": kind.label, "items": [item for item in items if item.kind == kind]}
             for kind in ProfileItemKind
@@ -143,13 +145,40 @@ class Area(SluggedMixin, PreciseDateMixin, Publishable):
         return page_url("parks:area-list") + f"#{self.slug}"
 
 
+class Year(Func):
+    """The year of a date, as SQL an expression index can match: on SQLite Django's ExtractYear
+    passes 'year' as a query parameter (an index holds a literal, so it never matches) and calls
+    back into Python for every row it reads; this reads the year from the stored ISO text
+    (YYYY-MM-DD) in SQLite's own code. Elsewhere it is ExtractYear (PostgreSQL's EXTRACT)."""
+
+    arity = 1
+    output_field = IntegerField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        return compiler.compile(ExtractYear(*self.get_source_expressions()))
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        template = "CAST(SUBSTR(%(expressions)s, 1, 4) AS integer)"
+        return super().as_sql(compiler, connection, template=template, **extra_context)
+
+
 # Within a year, `sequence` decides: "2010年" (同年, after September) can follow "2010年9月".
-MILESTONE_SORT_KEYS = (ExtractYear("date"), F("sequence"), F("date"), F("pk"))
+MILESTONE_SORT_KEYS = (Year("date"), F("sequence"), F("date"), F("pk"))
 
 
 class MilestoneQuerySet(PublishableQuerySet):
     def latest_first(self):
         return self.order_by(*(key.desc() for key in MILESTONE_SORT_KEYS))
+
+    def in_decade(self, start: int):
+        """The milestones of the ten years from `start` (1990: 1990–1999), by the year the
+        timeline sorts on, so a page of them is a range of the order index read in order."""
+        year = Year("date")
+        return self.filter(GreaterThanOrEqual(year, start), LessThan(year, start + 10))
+
+    def years(self) -> list[int]:
+        """The distinct years of these milestones, read from the order index (no row is sorted)."""
+        return sorted({int(year) for year in self.order_by().values_list(Year("date"), flat=True).distinct()})
 
 
 class Milestone(PreciseDateMixin, Publishable):
@@ -172,6 +201,13 @@ class Milestone(PreciseDateMixin, Publishable):
         ordering = [key.asc() for key in MILESTONE_SORT_KEYS]
         verbose_name = _("发展历程")
         verbose_name_plural = _("发展历程")
+        # The timeline's order, after the status: a page of the timeline, the home page's latest
+        # milestones and a decade are read along it and stop at the page's last row, instead of
+        # sorting every milestone (issue 11); the second one serves one park's latest milestones.
+        indexes = [
+            models.Index(F("status"), *MILESTONE_SORT_KEYS[:3], F("id"), name="parks_milestone_order_idx"),
+            models.Index(F("park"), F("status"), *MILESTONE_SORT_KEYS[:3], F("id"), name="parks_milestone_park_order_idx"),
+        ]
 
     def __str__(self):
         return f"{self.date_display} {self.title}"

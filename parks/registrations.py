@@ -52,7 +52,8 @@ def key_figures_context(request) -> dict:
 
 
 def latest_milestones_context(request) -> dict:
-    milestones = Milestone.objects.published().latest_first()[:HOME_MILESTONE_COUNT]
+    # Walked newest first along the timeline's order index; only the columns the block shows.
+    milestones = Milestone.objects.published().latest_first().only("title", "date", "date_precision")[:HOME_MILESTONE_COUNT]
     return {"title": _("发展历程"), "milestones": list(milestones), "more_url": reverse("parks:milestone-list")}
 
 

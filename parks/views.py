@@ -12,8 +12,8 @@ from portal.models import SiteSettings
 from portal.registry import registry
 
 from .filters import AreaFilter, HonourFilter, IndicatorFilter, IndustryFilter, MilestoneFilter
-from .indicators import IndicatorTable, csv_response, json_response, series_by_theme
-from .models import Area, Honour, Indicator, Industry, MetricCategory, Milestone, Park
+from .indicators import IndicatorTable, csv_response, json_response, latest_rankings, series_by_theme
+from .models import Area, Honour, Indicator, Industry, MetricCategory, Milestone, Park, ProfileItem
 from .registrations import park_organization
 
 # How many rows of each list a park's page shows; each block links to its full list.
@@ -25,7 +25,12 @@ def park_page_rows(park: Park) -> dict:
     """What a park's page shows besides the park, each list read with one plain query filtered
     on the park (no prefetch machinery: one park, so nothing to batch) and capped, so the page
     neither grows nor slows with the rows: profile items, areas, industries, the latest
-    milestones, honours, and in one query the latest year's key figures and rankings."""
+    milestones, honours, and in one query the latest year's key figures and rankings.
+
+    Each list is ordered by its own columns (its Meta.ordering starts with the park, which would
+    join and sort by the park's ordering: one park here) and reads only the columns the page
+    shows, so there is less SQL to build and fewer values to turn into model fields.
+    """
     if park is None:
         return {}
     indicators = Indicator.objects.published().filter(park=park)
@@ -40,14 +45,19 @@ def park_page_rows(park: Park) -> dict:
         | (Q(metric__category=MetricCategory.RANKING) & Q(year=Subquery(latest_ranking_year)))
     )
     latest = list(latest.select_related("metric"))
+    industries = Industry.objects.published().filter(park=park).order_by("role", "ordering", "pk")
+    areas = Area.objects.published().filter(park=park).order_by("ordering", "pk")
+    milestones = Milestone.objects.published().filter(park=park).latest_first()
+    honours = Honour.objects.published().filter(park=park)  # ordered by its own columns already
+    items = ProfileItem.objects.filter(park=park).order_by("kind", "ordering", "pk").only("kind", "text", "description")
     return {
-        "profile_sections": park.profile_sections(),
+        "profile_sections": park.profile_sections(list(items)),
         "rankings": [row for row in latest if row.metric.category == MetricCategory.RANKING],
         "key_indicators": [row for row in latest if row.metric.category != MetricCategory.RANKING],
-        "industries": list(Industry.objects.published().filter(park=park)[:PARK_PAGE_ROWS]),
-        "areas": list(Area.objects.published().filter(park=park)[:PARK_PAGE_ROWS]),
-        "latest_milestones": list(Milestone.objects.published().filter(park=park).latest_first()[:LATEST_MILESTONE_COUNT]),
-        "honours": list(Honour.objects.published().filter(park=park)[:PARK_PAGE_ROWS]),
+        "industries": list(industries.only("park_id", "name", "slug", "role")[:PARK_PAGE_ROWS]),
+        "areas": list(areas.only("park_id", "name", "slug", "role", "date", "date_precision", "date_label")[:PARK_PAGE_ROWS]),
+        "latest_milestones": list(milestones.only("park_id", "title", "date", "date_precision")[:LATEST_MILESTONE_COUNT]),
+        "honours": list(honours.only("park_id", "name", "level", "distinction")[:PARK_PAGE_ROWS]),
     }
 
 
@@ -61,7 +71,9 @@ class ParkDetailView(PublishedDetailView):
 
     def get_context_data(self, **kwargs):
         others = Park.objects.published().exclude(pk=self.object.pk) if self.object is not None else Park.objects.none()
-        self.other_parks = list(others.only("name", "slug", "ordering", "is_sample"))  # is_sample: the 示例 badge
+        # A zone's parks are a handful; capped all the same, so a demo's many 示例 parks cannot
+        # grow the page. is_sample: the 示例 badge.
+        self.other_parks = list(others.only("name", "slug", "ordering", "is_sample")[:PARK_PAGE_ROWS])
         context = super().get_context_data(**kwargs)
         context["other_parks"] = self.other_parks
         context.update(park_page_rows(self.object))
@@ -72,7 +84,8 @@ class ParkDetailView(PublishedDetailView):
         park = self.object
         if park is None:
             return []
-        is_zone = all((other.ordering, other.pk) > (park.ordering, park.pk) for other in self.other_parks)
+        # The others are in the parks' order, so the first of them decides (the list is capped).
+        is_zone = all((other.ordering, other.pk) > (park.ordering, park.pk) for other in self.other_parks[:1])
         return [park_organization(self.request, park, is_zone=is_zone)]
 
 
@@ -80,7 +93,9 @@ class ParkHomeView(ParkDetailView):
     """/parks/: the first published park (by its ordering), or an empty state when there is none."""
 
     def get_object(self, queryset=None):
-        return self.get_queryset().published().first()
+        # Staff too see the first published park here (no preview). Not get_queryset().published():
+        # for the public get_queryset() is published() already, and its conditions would repeat.
+        return Park.objects.published().select_related(*self.select_related).first()
 
     breadcrumb_parents = ()
 
@@ -133,7 +148,13 @@ class IndicatorListView(PublishedListView):
     def get_context_data(self, **kwargs):
         indicators = list(kwargs.pop("object_list", self.object_list))
         form = self.filterset.form
-        chosen = form.cleaned_data.get("year") if self.filterset.is_valid() else None
+        valid = self.filterset.is_valid()
+        chosen = form.cleaned_data.get("year") if valid else None
+        # Neither a metric nor a category chosen (the year narrows nothing): the rows are every
+        # published indicator, so the rankings and the dataset's description are read from them
+        # instead of being queried again.
+        narrowed = form.is_bound and (not valid or form.cleaned_data.get("metric") or form.cleaned_data.get("category"))
+        self.every_indicator = None if narrowed else indicators
         year = int(chosen) if chosen else max((row.year for row in indicators), default=None)
         self.table = IndicatorTable.for_year(indicators, year)
         context = super().get_context_data(object_list=[row.indicator for row in self.table.rows], **kwargs)
@@ -145,7 +166,10 @@ class IndicatorListView(PublishedListView):
                 form.initial["year"] = year
         context["table"] = self.table
         context["series_themes"] = series_by_theme(indicators)
-        context["rankings"] = Indicator.objects.published().rankings().latest_year().select_related("metric", "park")
+        if self.every_indicator is not None:
+            context["rankings"] = latest_rankings(self.every_indicator)
+        else:
+            context["rankings"] = Indicator.objects.published().rankings().latest_year().select_related("metric", "park")
         return context
 
     def render_to_response(self, context, **response_kwargs):
@@ -168,8 +192,12 @@ class IndicatorListView(PublishedListView):
         """Every year of every metric (not only this year's table) as a schema.org Dataset, with the
         latest year's table as its CSV and JSON downloads."""
         request = self.request
-        rows = Indicator.objects.published().order_by("metric__ordering", "metric_id", "year")
-        rows = list(rows.values_list("metric__name", "year").distinct())
+        every_indicator = getattr(self, "every_indicator", None)
+        if every_indicator is not None:  # in the same order: metric (ordering, pk), year
+            rows = [(row.metric.name, row.year) for row in every_indicator]
+        else:
+            rows = Indicator.objects.published().order_by("metric__ordering", "metric_id", "year")
+            rows = list(rows.values_list("metric__name", "year").distinct())
         if not rows:
             return []
         years = sorted({year for _name, year in rows})

@@ -30,7 +30,7 @@ def test_long_text_is_justified_only_on_wide_screens():
 @pytest.mark.django_db
 def test_a_key_figure_keeps_its_unit_on_the_numbers_line():
     indicator = make_indicator(metric=make_metric(name="工业总产值", unit="亿元"), value="1829.84")
-    html = render_to_string("parks/includes/_key_figure.html", {"indicator": indicator})
+    html = render_to_string("parks/includes/_key_figures.html", {"indicators": [indicator]})
     value = re.search(r'<dd class="key-figure__value">(.*?)</dd>', html, re.S).group(1)
     assert "<strong>1829.84</strong>" in value and '<span class="key-figure__unit">亿元</span>' in value
     assert re.search(r"\.key-figure__value\s*\{[^}]*white-space:\s*nowrap", rules("sections.css"))
