@@ -28,6 +28,7 @@ from portal.filters import (
     value_choices,
 )
 from portal.models import sample_label
+from portal.publishing import published_condition
 
 from .models import (
     Achievement,
@@ -77,12 +78,24 @@ def platforms_with_enterprises():
 
 
 class OfferedChoiceIterator(ModelChoiceIterator):
-    """The options of an OfferedSlugChoiceField: its `offered` rows, not every row it accepts."""
+    """The options of an OfferedSlugChoiceField: its `offered` rows, not every row it accepts,
+    read as (slug, name, is_sample) values: an option shows no more (`label_from_instance`: the
+    name, which is the row's `__str__`, and the sample mark), so no model instance is built for
+    each option of the dropdown."""
 
     def __init__(self, field):
         super().__init__(field)
         if field.offered is not None:
             self.queryset = field.offered
+
+    def __iter__(self):
+        if self.field.offered is None:
+            yield from super().__iter__()
+            return
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for slug, name, is_sample in self.queryset.values_list("slug", "name", "is_sample"):
+            yield (slug, sample_label(name, is_sample))
 
 
 class OfferedSlugChoiceField(SlugChoiceField):
@@ -125,12 +138,15 @@ class OfferedSlugFilter(ManyToManySlugFilter):
     def field(self):
         field = super().field
         if field.offered is None:
-            condition = Q(pk__in=self.offered().values("pk")[:CHOICE_LIMIT])
             if chosen := self.chosen():
+                condition = Q(pk__in=self.offered().values("pk")[:CHOICE_LIMIT])
                 condition |= Q(pk__in=field.queryset.filter(slug=chosen).values("pk"))
-            # Both subqueries hold public rows only: the options are read by primary key and the
-            # few sorted, instead of walking every public row in order to pick out those few.
-            field.offer(field.queryset.model._default_manager.filter(condition))
+                # Both subqueries hold public rows only: the options are read by primary key and the
+                # few sorted, instead of walking every public row in order to pick out those few.
+                field.offer(field.queryset.model._default_manager.filter(condition))
+            else:
+                # Nothing chosen: the first rows, read along the list index (one query level fewer to build).
+                field.offer(self.offered()[:CHOICE_LIMIT])
         return field
 
 
@@ -193,8 +209,11 @@ class AchievementFilter(TextSearchFilterSet):
 
 
 def cooperation_countries():
-    partners = PartnerInstitution.objects.published().filter(cooperations__in=Cooperation.objects.published())
-    return value_choices(partners, "country")
+    """The countries of the public partners of public cooperations, read from the cooperations
+    outwards (their links, then each partner by primary key): the few cooperations decide the
+    cost, not the number of partners (the demo data's thousands of partners are in none)."""
+    cooperations = Cooperation.objects.published().filter(published_condition(PartnerInstitution, "partners__"))
+    return value_choices(cooperations, "partners__country")
 
 
 class CooperationFilter(TextSearchFilterSet):

@@ -43,16 +43,36 @@ HOME_STAGE_ENTERPRISE_COUNT = 8  # per capital-market stage; the stage links to 
 # How many linked rows a card or a page lists; when there are more, it links to the filtered list.
 CARD_PLATFORM_COUNT = 6  # a partner's platforms on its card in the partner list
 PAGE_LINKED_COUNT = 30  # a partner's platforms, a platform's enterprises on their pages
+# What a page shows of each linked row (templates/innovation/partner_detail.html, platform_detail.html).
+LINKED_PLATFORM_FIELDS = ("name", "slug", "is_sample", "kind", "state", "state_note")
+LINKED_ENTERPRISE_FIELDS = ("name", "slug", "is_sample")
+# What a cooperation shows of its partners: links and, through Cooperation.countries(), their countries.
+COOPERATION_PARTNER_FIELDS = ("name", "slug", "country", "is_international")
 
 
-def first_linked(lookup: str, model, count: int) -> Prefetch:
+def first_linked(lookup: str, model, count: int, fields: tuple[str, ...]) -> Prefetch:
     """Prefetch the first `count` + 1 public rows of `model` at `lookup` into `first_<lookup>`,
     one query for all rows (Django numbers each row's links with a window function):
     `trim_linked` keeps `count` and notes whether there are more, so a row with hundreds of
-    links costs what one with `count` + 1 does. "Public" is asked per linked row by primary key
-    (EXISTS), so the query starts from the links whatever the database's statistics."""
-    public = model.objects.filter(Exists(model.objects.published().filter(pk=OuterRef("pk"))))
+    links loads (as model instances) `count` + 1 of them. "Public" is asked per linked row by
+    primary key (EXISTS), so the query starts from the links whatever the database's statistics.
+
+    Only `fields` of the linked rows are read (and numbered): each template that shows them must
+    read no other, or each row would cost a query (tests/innovation/test_scale.py counts them).
+    The database reads and sorts every link of the rows shown, found by the link table's index:
+    the cost follows those rows' own links, not the table's size. No index can stop after the
+    first ones, because the order (`ordering`, `id`) is the linked model's, not the link table's;
+    `pk IN (a row's first links) OR …` per row, tried, sorted the same links and cost four times
+    the CPU to build and compile (20 subqueries for a page of partners)."""
+    public = model.objects.filter(Exists(model.objects.published().filter(pk=OuterRef("pk")))).only(*fields)
     return Prefetch(lookup, queryset=public[: count + 1], to_attr=f"first_{lookup}")
+
+
+def public_links(model, lookup: str, fields: tuple[str, ...]) -> Prefetch:
+    """`public_rows(model, lookup)` reading only `fields` of the linked rows: what a card shows of
+    them (a link: name and slug). Every template showing the prefetched rows must read no other
+    field, or each row would cost a query (the list pages' query counts are tested)."""
+    return Prefetch(lookup, queryset=public_rows(model, lookup).queryset.only(*fields))
 
 
 def trim_linked(rows, lookup: str, count: int) -> None:
@@ -109,7 +129,8 @@ class InnovationHomeView(PageMetadataMixin, TemplateView):
         context["platforms"] = list(platforms[:HOME_PLATFORM_COUNT])
         context["events"] = Event.objects.published()[:5]
         context["achievements"] = list(Achievement.objects.published().select_related("enterprise")[:3])
-        cooperations = Cooperation.objects.published().prefetch_related(public_rows(Cooperation, "partners"))
+        partners = public_links(Cooperation, "partners", COOPERATION_PARTNER_FIELDS)
+        cooperations = Cooperation.objects.published().prefetch_related(partners)
         context["cooperations"] = cooperations[:HOME_COOPERATION_COUNT]
         # A 示例 row among those shown: the sample banner and noindex (base.html).
         shown = [*context["platforms"], *context["achievements"]]
@@ -121,8 +142,11 @@ class InnovationHomeView(PageMetadataMixin, TemplateView):
 class PlatformListView(PublishedListView):
     model = Platform
     filterset_class = PlatformFilter
-    prefetch_related = ("partners", "tech_fields")
+    prefetch_related = ("tech_fields",)
     download_resource = "innovation/platforms"
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related(public_links(Platform, "partners", ("name", "slug")))
 
 
 class PlatformDetailView(PublishedDetailView):
@@ -134,7 +158,7 @@ class PlatformDetailView(PublishedDetailView):
     breadcrumb_parents = ("innovation:innovation-home", "innovation:platform-list")
 
     def get_queryset(self):
-        enterprises = first_linked("enterprises", Enterprise, PAGE_LINKED_COUNT)
+        enterprises = first_linked("enterprises", Enterprise, PAGE_LINKED_COUNT, fields=LINKED_ENTERPRISE_FIELDS)
         return super().get_queryset().prefetch_related(enterprises)
 
     def get_context_data(self, **kwargs):
@@ -151,7 +175,7 @@ class PartnerListView(PublishedListView):
     filterset_class = PartnerFilter
 
     def get_queryset(self):
-        platforms = first_linked("platforms", Platform, CARD_PLATFORM_COUNT)
+        platforms = first_linked("platforms", Platform, CARD_PLATFORM_COUNT, fields=("name", "slug"))
         return super().get_queryset().prefetch_related(platforms)
 
     def get_context_data(self, **kwargs):
@@ -171,7 +195,7 @@ class PartnerDetailView(PublishedDetailView):
     breadcrumb_parents = ("innovation:innovation-home", "innovation:partner-list")
 
     def get_queryset(self):
-        platforms = first_linked("platforms", Platform, PAGE_LINKED_COUNT)
+        platforms = first_linked("platforms", Platform, PAGE_LINKED_COUNT, fields=LINKED_PLATFORM_FIELDS)
         return super().get_queryset().prefetch_related(platforms)
 
     def get_context_data(self, **kwargs):
@@ -182,8 +206,11 @@ class PartnerDetailView(PublishedDetailView):
 class EnterpriseListView(PublishedListView):
     model = Enterprise
     filterset_class = EnterpriseFilter
-    prefetch_related = ("qualifications", "incubated_at")
+    prefetch_related = ("qualifications",)
     download_resource = "innovation/enterprises"
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related(public_links(Enterprise, "incubated_at", ("name", "slug")))
 
 
 class EnterpriseDetailView(PublishedDetailView):
@@ -229,4 +256,7 @@ class AchievementListView(PublishedListView):
 class CooperationListView(PublishedListView):
     model = Cooperation
     filterset_class = CooperationFilter
-    prefetch_related = ("partners", "tech_fields")
+    prefetch_related = ("tech_fields",)
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related(public_links(Cooperation, "partners", COOPERATION_PARTNER_FIELDS))

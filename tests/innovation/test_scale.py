@@ -7,9 +7,12 @@ and `remove_sample_data` deletes them.
 The pages do not grow with the row count: the partner and platform dropdowns offer at most
 CHOICE_LIMIT rows (and the current choice), a partner's card and page and a platform's page
 list a capped number of linked rows and link to the rest, with the same queries for few rows as
-for many; (SQLite) a list page is read in order from an index instead of sorting every row, the
-sitemaps read the real rows from indexes of their own (never the samples) and the home page's
-capital-market stages read their counts and first rows from the stage index.
+for many, and so do the list pages whose cards show linked rows (read only in the fields shown);
+(SQLite) a list page is read in order from an index instead of sorting every row, a list
+filtered by kind from the kind index, a dropdown's first options along the list index, the
+cooperation countries from the cooperations outwards, the sitemaps read the real rows from
+indexes of their own (never the samples) and the home page's capital-market stages read their
+counts and first rows from the stage index.
 """
 
 import io
@@ -22,14 +25,22 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from innovation import demo
-from innovation.filters import CHOICE_LIMIT
+from innovation.filters import CHOICE_LIMIT, cooperation_countries, partners_with_platforms, platforms_with_enterprises
 from innovation.models import Achievement, CapitalStage, Enterprise, PartnerInstitution, Platform
 from innovation.views import CARD_PLATFORM_COUNT, HOME_STAGE_ENTERPRISE_COUNT, PAGE_LINKED_COUNT, capital_pipeline
 from portal.demo import DemoRun
 from portal.models import without_samples
 from portal.publishing import Status
 from portal.sitemaps import PublishedSitemap
-from tests.innovation.factories_innovation import make_achievement, make_enterprise, make_partner, make_platform
+from tests.innovation.factories_innovation import (
+    make_achievement,
+    make_cooperation,
+    make_enterprise,
+    make_partner,
+    make_platform,
+    make_qualification,
+    make_tech_field,
+)
 from tests.sitemap_helpers import sitemap_text
 from tests.test_samples import BANNER, NOINDEX, main_html
 
@@ -265,6 +276,42 @@ def test_a_platform_page_lists_a_capped_number_of_enterprises(client, django_ass
     assert f'href="{reverse("innovation:enterprise-list")}?platform=fu-hua-ji-di">全部孵化落地企业</a>' in large
 
 
+# --- list pages with linked rows -------------------------------------------------------------
+
+
+def add_linked_rows(count: int, start: int = 0) -> None:
+    """`count` of each list's rows, each linked to a partner, platform, field or qualification,
+    so every related row a card shows is read (each read only in the fields the card shows)."""
+    field, flag = make_tech_field(), make_qualification()
+    for i in range(start, start + count):
+        partner = make_partner(name=f"关联机构{i:03d}", country="德国", city="柏林")
+        platform = make_platform(name=f"关联平台{i:03d}", partners=[partner], tech_fields=[field])
+        make_enterprise(name=f"关联企业{i:03d}", incubated_at=[platform], qualifications=[flag])
+        make_cooperation(title=f"关联合作{i:03d}", partners=[partner], tech_fields=[field])
+
+
+LINKED_LISTS = [
+    ("innovation:platform-list", "关联机构"),
+    ("innovation:partner-list", "关联平台"),
+    ("innovation:enterprise-list", "关联平台"),
+    ("innovation:cooperation-list", "德国"),
+    ("innovation:innovation-home", "德国"),
+]
+
+
+@pytest.mark.parametrize(("url_name", "shown"), LINKED_LISTS)
+def test_list_pages_run_the_same_queries_for_few_and_many_linked_rows(client, django_assert_max_num_queries, url_name, shown):
+    """The linked rows a card shows are prefetched with only the fields it shows: a field read
+    that was not loaded would cost a query per card, and the page more queries with more rows."""
+    url = reverse(url_name)
+    add_linked_rows(2)
+    with CaptureQueriesContext(connection) as few:
+        assert shown in page(client, url)
+    add_linked_rows(25, start=100)
+    with django_assert_max_num_queries(len(few)):
+        assert shown in page(client, url)
+
+
 # --- indexes --------------------------------------------------------------------------------
 
 
@@ -276,6 +323,33 @@ def test_a_list_page_is_read_in_order_from_the_list_index(model):
         cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
         plan = " ".join(str(row[-1]) for row in cursor.fetchall())
     assert "_list_idx" in plan and "TEMP B-TREE" not in plan, plan
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="reads SQLite's query plan")
+@pytest.mark.parametrize(
+    ("url_name", "kind", "short"),
+    [("innovation:platform-list", "incubator", "platform"), ("innovation:partner-list", "university", "partner")],
+)
+def test_a_list_filtered_by_kind_reads_that_kind_from_the_kind_index(client, url_name, kind, short):
+    """`?kind=…`: the count reads that kind's index entries alone and the page walks them in order
+    and stops (innovation.models.kind_order_index), instead of reading every published row."""
+    make_platform(kind="incubator", partners=[make_partner(kind="university")])
+    plans = query_plans(lambda: page(client, reverse(url_name), {"kind": kind}))
+    count_plan, page_plan = [plan for sql, plan in plans if "WHERE" in sql and '."kind" = ' in sql][:2]
+    assert f"COVERING INDEX innov_{short}_kind_idx (status=? AND kind=?)" in count_plan, count_plan
+    assert f"innov_{short}_kind_idx (status=? AND kind=?)" in page_plan and "TEMP B-TREE" not in page_plan, page_plan
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="reads SQLite's query plan")
+@pytest.mark.parametrize(("offered", "short"), [(partners_with_platforms, "partner"), (platforms_with_enterprises, "platform")])
+def test_a_dropdown_reads_its_first_options_along_the_list_index(offered, short):
+    """With nothing chosen, a bounded dropdown's options are the first CHOICE_LIMIT rows that narrow
+    the list, read along the list index and stopped, each checked by its links' index."""
+    ((_sql, plan),) = query_plans(lambda: list(offered()[:CHOICE_LIMIT].values_list("slug", "name", "is_sample")))
+    assert plan.startswith(
+        f"SEARCH innovation_{'partnerinstitution' if short == 'partner' else short} USING INDEX innov_{short}_list_idx"
+    ), plan
+    assert "TEMP B-TREE" not in plan and " SCAN " not in f" {plan}", plan
 
 
 def query_plans(run) -> list[tuple[str, str]]:
@@ -331,3 +405,21 @@ def test_the_capital_pipeline_shows_each_stages_first_public_enterprises_in_orde
     expected = [row.name for row in reversed(listed)][:HOME_STAGE_ENTERPRISE_COUNT]
     assert [row.name for row in pipeline[CapitalStage.LISTED]["enterprises"]] == expected
     assert [row.name for row in pipeline[CapitalStage.NEEQ]["enterprises"]] == [row.name for row in neeq]
+
+
+def test_cooperation_countries_are_those_of_public_partners_of_public_cooperations():
+    make_cooperation(partners=[make_partner(country="乌克兰"), make_partner(country="德国", status=Status.DRAFT)])
+    make_cooperation(partners=[make_partner(country="法国")], status=Status.DRAFT)
+    make_partner(country="日本")  # in no cooperation
+    make_cooperation(partners=[make_partner(country="乌克兰"), make_partner(country="")])
+    assert cooperation_countries() == [("乌克兰", "乌克兰")]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="reads SQLite's query plan")
+def test_cooperation_countries_are_read_from_the_cooperations_outwards():
+    """The country choices of the cooperation list start from the (few) public cooperations and
+    read each linked partner by primary key, never every public partner."""
+    make_cooperation(partners=[make_partner(country="乌克兰")])
+    ((_sql, plan),) = query_plans(cooperation_countries)
+    assert plan.startswith("SEARCH innovation_cooperation USING"), plan
+    assert "SEARCH innovation_partnerinstitution USING INTEGER PRIMARY KEY" in plan, plan
