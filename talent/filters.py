@@ -5,8 +5,11 @@ choices plus the one in the address (`CHOICES_SHOWN`); the years come from the c
 
 import django_filters
 from django.core.validators import slug_re
-from django.db.models import Case, Count, Exists, IntegerField, Max, OuterRef, Q, Value, When
+from django.db import connection
+from django.db.models import Case, Exists, IntegerField, OuterRef, Value, When
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
+from django_filters.constants import EMPTY_VALUES
 from django_filters.fields import ModelChoiceIterator
 
 from portal.filters import (
@@ -19,6 +22,7 @@ from portal.filters import (
     distinct_values,
 )
 from portal.models import sample_label
+from portal.publishing import Status
 
 from .models import (
     Award,
@@ -47,7 +51,9 @@ def chosen(value, *, slug: bool = False) -> str:
 
 
 def published_award_categories(request):
-    return AwardCategory.objects.published().select_related("award")
+    # Only what an option shows and sorts by (CategoryChoiceField), not the awards' long texts.
+    shown = ("award", "name", "slug", "ordering", "is_sample", "award__name", "award__ordering", "award__is_sample")
+    return AwardCategory.objects.published().select_related("award").only(*shown)
 
 
 class ShownChoices(ModelChoiceIterator):
@@ -63,6 +69,22 @@ class ShownChoices(ModelChoiceIterator):
         rows.sort(key=field.shown_sort_key)  # Meta.ordering
         for row in rows:
             yield self.choice(row)
+
+
+class ListedChoices(ModelChoiceIterator):
+    """The field's `rows`, already read by the view, as its choices: no query of its own."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for row in self.field.rows:
+            yield self.choice(row)
+
+    def __len__(self):
+        return len(self.field.rows) + (self.field.empty_label is not None)
+
+    def __bool__(self):
+        return self.field.empty_label is not None or bool(self.field.rows)
 
 
 class BoundedSlugChoiceField(SlugChoiceField):
@@ -122,7 +144,7 @@ class AwardChoiceFilter(ChosenValueMixin, SlugChoiceFilter):
 
 
 def published_awards(request):
-    return Award.objects.published()
+    return Award.objects.published().only("name", "slug", "ordering", "is_sample")  # what an option shows
 
 
 class CategoryChoiceFilter(ChosenValueMixin, ManyToManySlugFilter):
@@ -146,23 +168,49 @@ def frequency_choices():
     return [(years, frequency_label(years)) for years in distinct_values(Award.objects.published(), "frequency_years")]
 
 
+# The institution choices rank the institutions of this many experts, the directory's first:
+# ranking every public expert's institution would read the whole table on every list page.
+INSTITUTIONS_RANKED_AMONG = 1000
+
+
 def institution_choices(current: str = ""):
-    """The CHOICES_SHOWN institutions most published experts name, and `current` if an expert
-    names it, by name (one query). An institution that only sample experts name is labelled
-    "（示例）"; one a real expert names too is a fact and stays plain."""
-    # An aggregate (not a grouped expression), so the rows are grouped in the index's order.
-    is_current = Max(Case(When(institution=current, then=Value(1)), default=Value(0), output_field=IntegerField()))
-    rows = (
-        Expert.objects.published()
-        .exclude(institution="")
-        .values("institution")
-        .annotate(experts=Count("pk"), real=Count("pk", filter=Q(is_sample=False)), is_current=is_current)
-        .order_by("-is_current", "-experts", "institution")[:CHOICES_SHOWN]
-    )
-    return [
-        (row["institution"], sample_label(row["institution"], not row["real"]))
-        for row in sorted(rows, key=lambda row: row["institution"])
-    ]
+    """The CHOICES_SHOWN institutions most named among the directory's first
+    INSTITUTIONS_RANKED_AMONG experts (in its order), and `current` if a public expert names it,
+    by name. An institution that only sample experts name is labelled "（示例）"; one a real
+    expert names too, anywhere in the directory, is a fact and stays plain.
+
+    One query: the first published experts' institutions, read from the
+    `talent_expert_directory` index alone (no row, so no publishing time: an expert scheduled
+    for later may count in the ranking, which only orders the candidates), grouped and ranked;
+    then, for each ranked institution and `current`, whether a public and whether a real public
+    expert names it (an institution no public expert names is not offered), two index lookups
+    that stop at the first expert found. Ranking every public expert's institution read the
+    whole table on every directory page."""
+    first = Expert.objects.filter(status=Status.PUBLISHED).order_by(*Expert._meta.ordering).values("institution")
+    first_sql, first_params = first[:INSTITUTIONS_RANKED_AMONG].query.sql_with_params()
+    named = Expert.objects.published().filter(institution=RawSQL("shown.name", ())).order_by()
+    any_sql, any_params = named.values("pk")[:1].query.sql_with_params()
+    # `is_sample IN (false)`, not `NOT is_sample`: an equality the status_inst index looks up.
+    real_sql, real_params = named.filter(is_sample__in=[False]).values("pk")[:1].query.sql_with_params()
+    chosen = " UNION ALL SELECT %s, -1" if current else ""
+    sql = f"""
+        SELECT shown.name, EXISTS ({any_sql}), EXISTS ({real_sql}) FROM (
+            SELECT name, experts FROM (
+                SELECT institution AS name, COUNT(*) AS experts FROM ({first_sql}) AS first_experts
+                WHERE institution <> '' GROUP BY institution ORDER BY experts DESC, institution LIMIT {CHOICES_SHOWN}
+            ) AS ranked{chosen}
+        ) AS shown ORDER BY shown.experts DESC, shown.name
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*any_params, *real_params, *first_params, *([current] if current else [])])
+        found = {}
+        for name, by_public, by_real in cursor.fetchall():
+            if by_public:
+                found.setdefault(name, bool(by_real))
+    if current in found and len(found) > CHOICES_SHOWN:
+        ranked = [name for name in found if name != current]
+        del found[ranked[-1]]  # the least named one makes room for the chosen one
+    return [(name, sample_label(name, not by_real)) for name, by_real in sorted(found.items())]
 
 
 class InstitutionChoiceFilter(DataChoiceFilter):
@@ -178,11 +226,29 @@ class InstitutionChoiceFilter(DataChoiceFilter):
         return institution_choices(self.current)
 
 
-def laureate_years():
-    """The years of published cycles that have published laureates, newest first: read from the
-    cycles (one row a cycle, each asked through an index), never by going through every laureate."""
+def laureate_years() -> list[int]:
+    """The years of published cycles that have published laureates, newest first, in one query
+    whose work grows with the number of years (at most CYCLE_YEAR_MAX - CYCLE_YEAR_MIN + 1), not
+    with the cycles or the laureates: the years with a published cycle are found by skipping
+    through the cycles' (status, year) index from the newest, one lookup a year (a recursive
+    query); each is kept when one of its public cycles has a public laureate, a check that stops
+    at the first such cycle. DISTINCT over the cycles would visit every public cycle."""
+    cycles = connection.ops.quote_name(AwardCycle._meta.db_table)
     has_laureates = Exists(Laureate.objects.filter(public_in_its_cycle(), cycle=OuterRef("pk")))
-    return distinct_values(AwardCycle.objects.published().filter(has_laureates), "year", descending=True)
+    shown = AwardCycle.objects.published().filter(has_laureates, year=RawSQL("years.year", ())).order_by().values("pk")[:1]
+    shown_sql, shown_params = shown.query.sql_with_params()
+    sql = f"""
+        WITH RECURSIVE years(year) AS (
+            SELECT MAX(year) FROM {cycles} WHERE status = %s
+            UNION ALL
+            SELECT (SELECT MAX(year) FROM {cycles} WHERE status = %s AND year < years.year)
+            FROM years WHERE years.year IS NOT NULL
+        )
+        SELECT year FROM years WHERE year IS NOT NULL AND EXISTS ({shown_sql}) ORDER BY year DESC
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [Status.PUBLISHED, Status.PUBLISHED, *shown_params])
+        return [year for (year,) in cursor.fetchall()]
 
 
 class AwardFilter(BoundedChoicesFilterSet):
@@ -212,11 +278,22 @@ class LaureateFilter(BoundedChoicesFilterSet):
         fields = ["year", "award", "category", "organisation", "q"]
 
 
+class ExpertFieldFilter(ManyToManySlugFilter):
+    """The experts of a field, each asked in the link table's (expert, field) index as the list
+    is walked in its order: the page stops at its last row and the capped count at its cap.
+    `pk IN (the field's experts)` first reads every expert of the field."""
+
+    def filter(self, qs, value):
+        if value in EMPTY_VALUES:
+            return qs
+        return qs.filter(Exists(Expert.fields.through.objects.filter(expert=OuterRef("pk"), expertfield=value)))
+
+
 class ExpertFilter(BoundedChoicesFilterSet):
     text_fields = ("name", "institution", "bio")
     bounded_filters = {"institution": "text"}
 
-    field = ManyToManySlugFilter(label=_("领域"), field_name="fields", queryset=ExpertField.objects.all())
+    field = ExpertFieldFilter(label=_("领域"), field_name="fields", queryset=ExpertField.objects.all())
     institution = InstitutionChoiceFilter(label=_("所在单位"))
 
     class Meta:

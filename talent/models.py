@@ -496,8 +496,13 @@ class Expert(SluggedMixin, SampleMixin, Publishable):
         verbose_name = _("专家")
         verbose_name_plural = _("专家")
         indexes = [
-            # The directory's first page in its order without sorting every public expert.
-            models.Index(fields=["status", "ordering", "name", "id"], name="talent_expert_status_order"),
+            # The directory's first page in its order without sorting every public expert; with
+            # the columns the institution choices rank (filters.institution_choices), so their
+            # first experts are read from the index alone.
+            models.Index(
+                fields=["status", "ordering", "name", "id", "institution"],
+                name="talent_expert_directory",
+            ),
             # The institution choices and the directory's counts from the index alone.
             models.Index(fields=["status", "institution", "is_sample", "published_at"], name="talent_expert_status_inst"),
             *real_rows_indexes("talent_expert", ["ordering", "name", "id"]),

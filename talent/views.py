@@ -7,11 +7,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
@@ -24,10 +26,10 @@ from portal import metadata
 from portal.dates import format_local_datetime
 from portal.generic import PageMetadataMixin, PublishedDetailView, PublishedListView
 from portal.metadata import Crumb, page_crumb
-from portal.publishing import published_condition
+from portal.publishing import Status
 from portal.ratelimits import over_limit
 
-from .filters import AwardFilter, ExpertFilter, LaureateFilter
+from .filters import AwardFilter, ExpertFilter, LaureateFilter, ListedChoices
 from .forms import NominationForm, StatusLookupForm
 from .ics import deadline_calendar
 from .models import (
@@ -64,6 +66,9 @@ def limited(request, group: str, rate: str) -> bool:
 
 # --- awards ---------------------------------------------------------------------------------
 
+# An award's long texts, which its page shows and no card does (the award list, the home page).
+AWARD_CARD_UNSHOWN = ("description", "eligibility", "nominator_eligibility", "selection_procedure", "source_note")
+
 
 class TalentHomeView(PageMetadataMixin, TemplateView):
     """/talent/: what the section offers — calls open now, the awards, the expert service."""
@@ -78,7 +83,7 @@ class TalentHomeView(PageMetadataMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        awards = Award.objects.published().with_current_phase()
+        awards = Award.objects.published().defer(*AWARD_CARD_UNSHOWN).with_current_phase()
         context["open_calls"] = {"name": "talent-open-calls", **open_calls_context(self.request)}
         # One query: a row past the shown ones says whether there are more.
         shown = list(awards[: TALENT_HOME_AWARD_COUNT + 1])
@@ -96,7 +101,9 @@ class AwardListView(PublishedListView):
     filterset_class = AwardFilter
 
     def get_queryset(self):
-        return super().get_queryset().with_current_phase().prefetch_related("categories")
+        categories = AwardCategory.objects.only("award", "name", "ordering")  # a card names them
+        queryset = super().get_queryset().defer(*AWARD_CARD_UNSHOWN).with_current_phase()
+        return queryset.prefetch_related(Prefetch("categories", queryset=categories))
 
 
 def banner_for(award: Award, cycles: list[AwardCycle]) -> dict:
@@ -467,33 +474,83 @@ def nomination_status(request):
 # --- experts --------------------------------------------------------------------------------
 
 
-def field_counts() -> list[ExpertField]:
-    """The fields public experts have, each with `expert_count`: every field's links, counted
-    from the link table's field index alone, less the links of the experts that are not public
-    (drafts, scheduled: few, each one's links looked up by key). Joining each link to its
-    expert instead looks up every public expert in the link table: three times the work at
-    10,000 experts. Exact counts of every row still grow with the rows (issue 11's report)."""
+# Counts on the expert directory stop here: counting further costs in proportion to the table.
+DIRECTORY_COUNT_CAP = 1000
+
+
+def hidden_experts():
+    """The experts that are not public (drafts; scheduled for later), read from the status and
+    published_at indexes: the work follows their number, not the public experts'. The complement of
+    `Expert.objects.published()` (status published and published_at now or earlier) written as
+    conditions an index answers (`NOT (…)` would read every expert)."""
+    others = [status for status in Status.values if status != Status.PUBLISHED]
+    return Expert.objects.filter(Q(status__in=others) | Q(published_at__gt=timezone.now()))
+
+
+def field_counts(fields: list[ExpertField]) -> list[ExpertField]:
+    """The fields public experts have, each with `expert_count`, counted up to one past
+    DIRECTORY_COUNT_CAP (`expert_count_capped`: there are more; the page says "超过 …").
+
+    Each field's links are counted in the link table's field index and stop after the cap plus
+    that field's links to experts that are not public (`hidden_experts`, looked up by key),
+    which are then taken off: a count that reached its limit leaves more than the cap public.
+    Two queries (`fields`: every field, read by the view), none of which reads more than the
+    cap's worth of links per field."""
     links = Expert.fields.through.objects.order_by()
-    linked = dict(links.values_list("expertfield").annotate(experts=Count("pk")))
-    hidden_experts = Expert.objects.filter(~published_condition(Expert)).values("pk")
-    hidden = dict(links.filter(expert__in=hidden_experts).values_list("expertfield").annotate(experts=Count("pk")))
-    counts = {field: count - hidden.get(field, 0) for field, count in linked.items()}
-    fields = [field for field in ExpertField.objects.all() if counts.get(field.pk)]
-    for field in fields:
-        field.expert_count = counts[field.pk]
-    return fields
+    hidden = dict(links.filter(expert__in=hidden_experts().values("pk")).values_list("expertfield").annotate(n=Count("pk")))
+    limits = [DIRECTORY_COUNT_CAP + 1 + hidden.get(field.pk, 0) for field in fields]
+    counted = capped_link_counts([field.pk for field in fields], limits)
+    shown = []
+    for field, count, limit in zip(fields, counted, limits, strict=True):
+        public = count - hidden.get(field.pk, 0)
+        if public > 0:
+            field.expert_count_capped = count >= limit
+            field.expert_count = min(public, DIRECTORY_COUNT_CAP)
+            shown.append(field)
+    return shown
 
 
-class DirectoryPaginator(Paginator):
-    """Counts the experts and the 示例 experts among them in one query (from an index)."""
+def capped_link_counts(field_pks: list[int], limits: list[int]) -> list[int]:
+    """Each field's expert links counted up to its limit, in one query over the link table's
+    field index: `SELECT (SELECT COUNT(*) FROM (SELECT 1 … WHERE field = %s LIMIT %s)), …`."""
+    if not field_pks:
+        return []
+    through = Expert.fields.through._meta
+    table = connection.ops.quote_name(through.db_table)
+    column = connection.ops.quote_name(through.get_field("expertfield").column)
+    count = f"(SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE {column} = %s LIMIT %s) AS capped_{{n}})"
+    sql = "SELECT " + ", ".join(count.format(n=n) for n in range(len(field_pks)))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [value for pair in zip(field_pks, limits, strict=True) for value in pair])
+        return list(cursor.fetchone())
+
+
+class DirectoryPaginator(CappedPaginator):
+    """Pages over the directory's first DIRECTORY_COUNT_CAP experts. One query counts them, up
+    to one past the cap, and the 示例 experts among those counted (`samples`):
+    `SELECT COUNT(*), COUNT(…) FILTER (WHERE is_sample) FROM (… LIMIT cap + 1)`, read from the
+    (status, institution, is_sample, published_at) index alone. A page is read in one step, as
+    Paginator does: the directory's order is an index's, so the database stops at the page."""
+
+    cap = DIRECTORY_COUNT_CAP
 
     @cached_property
     def counts(self) -> dict:
-        return self.object_list.order_by().aggregate(total=Count("pk"), samples=Count("pk", filter=Q(is_sample=True)))
+        first = self.object_list.order_by().values("pk", "is_sample")[: self.cap + 1]
+        return first.aggregate(total=Count("pk"), samples=Count("pk", filter=Q(is_sample=True)))
 
     @cached_property
-    def count(self) -> int:
+    def counted(self) -> int:
         return self.counts["total"]
+
+    @cached_property
+    def samples(self) -> int:
+        """The 示例 experts among those counted: exact unless `capped` (the count's rows are
+        not the first in the directory's order then; the page only says there are some)."""
+        return self.counts["samples"]
+
+    def page(self, number):
+        return Paginator.page(self, number)
 
 
 class ExpertListView(PublishedListView):
@@ -501,19 +558,32 @@ class ExpertListView(PublishedListView):
     filterset_class = ExpertFilter
     paginator_class = DirectoryPaginator
     download_resource = "talent/experts"
-    select_related = ("photo",)
     prefetch_related = ("fields",)
+    # What a card shows (no photo, no biography).
+    card_fields = ("is_sample", "name", "slug", "title", "institution")
+
+    def get_queryset(self):
+        return super().get_queryset().only(*self.card_fields)
+
+    def get_filterset(self, filterset_class):
+        """The field choices are the fields the counts read anyway (one query for both)."""
+        filterset = super().get_filterset(filterset_class)
+        self.expert_fields = list(ExpertField.objects.all())
+        choice = filterset.form.fields["field"]
+        choice.iterator, choice.rows = ListedChoices, self.expert_fields
+        choice.widget.choices = choice.choices  # the widget took the field's choices when built
+        return filterset
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["field_counts"] = field_counts()
+        context["field_counts"] = field_counts(self.expert_fields)
         context["programmes"] = ExpertProgramme.objects.published().prefetch_related(
             "partners", "fields", Prefetch("services", queryset=ExpertService.objects.all())
         )
         # The directory's own count, apart from a programme's announced head count: say how
-        # many of the rows listed are 示例 experts.
+        # many of the rows counted are 示例 experts.
         paginator = context.get("paginator")
-        context["directory_sample_count"] = paginator.counts["samples"] if paginator else 0
+        context["directory_sample_count"] = paginator.samples if paginator else 0
         return context
 
 

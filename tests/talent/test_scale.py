@@ -11,9 +11,20 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from talent.filters import CHOICES_SHOWN
-from talent.models import Expert, Laureate
-from talent.views import AWARD_CYCLES_WITH_LAUREATES, AWARD_LAUREATES_PER_CYCLE, CappedPaginator, LaureateListView
+from talent import filters as talent_filters
+from talent import views as talent_views
+from talent.filters import CHOICES_SHOWN, institution_choices, laureate_years
+from talent.models import Expert, ExpertField, Laureate
+from talent.views import (
+    AWARD_CYCLES_WITH_LAUREATES,
+    AWARD_LAUREATES_PER_CYCLE,
+    DIRECTORY_COUNT_CAP,
+    CappedPaginator,
+    DirectoryPaginator,
+    ExpertListView,
+    LaureateListView,
+    hidden_experts,
+)
 from tests.talent.factories_talent import make_award, make_category, make_cycle, make_expert, make_field, make_laureate
 
 pytestmark = pytest.mark.django_db
@@ -204,7 +215,9 @@ def test_a_laureate_page_is_read_newest_year_first_from_the_cycles_index(client)
     add_cycle_with_laureates(award, [make_category(award=award)], 2024, 3)
     with CaptureQueriesContext(connection) as queries:
         page(client, reverse("talent:laureate-list"))
-    rows = next(q["sql"] for q in queries.captured_queries if 'FROM "talent_laureate"' in q["sql"] and "LIMIT" in q["sql"])
+    rows = next(
+        q["sql"] for q in queries.captured_queries if q["sql"].startswith('SELECT "talent_laureate"."id"') and "LIMIT" in q["sql"]
+    )
     rows = rows[rows.index("SELECT") :]
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN QUERY PLAN " + rows)
@@ -311,3 +324,194 @@ def test_the_award_page_lists_the_newest_cycles_laureates_and_links_to_the_rest(
     listed = page(client, reverse("talent:laureate-list"), {"award": "li-jie-jiang", "year": "2003", "page": "5"})
     assert "获奖者2003-089" in listed and "获奖者2004-" not in listed
     assert "查看第30届全部" not in large  # both laureates of the newest cycle are listed
+
+
+# --- the expert directory's counts and choices stop at a cap -------------------------------------
+
+
+def add_linked_experts(count: int, field, start: int = 0, **kwargs) -> None:
+    """`count` experts linked to `field` (bulk: two queries)."""
+    kwargs.setdefault("status", "published")
+    experts = Expert.objects.bulk_create(
+        Expert(name=f"领域专家{n}", slug=f"field-expert-{n}", institution="领域单位", **kwargs)
+        for n in range(start, start + count)
+    )
+    Expert.fields.through.objects.bulk_create(Expert.fields.through(expert=expert, expertfield=field) for expert in experts)
+
+
+def field_chips(html: str) -> dict:
+    counts = re.search(r'<ul class="field-counts".*?</ul>', html, re.S).group(0)
+    return dict(re.findall(r'>([^<>]+?) <span class="count">([^<]+)</span>', counts))
+
+
+def test_the_directory_counts_up_to_its_cap_and_says_so(client, monkeypatch):
+    """Past the cap the count says "超过" (never a wrong number), the 示例 note says there are
+    some without a number, and the pages reach the cap; a filter below the cap is exact."""
+    monkeypatch.setattr(DirectoryPaginator, "cap", 4)
+    monkeypatch.setattr(ExpertListView, "paginate_by", 2)
+    add_experts(4)
+    make_expert(name="示例甲", institution="甲单位", is_sample=True)
+    url = reverse("talent:expert-list")
+    html = page(client, url)
+    assert "名录中超过 4 位专家，这里列出前 4 位，其中包括标注“示例”的虚构专家" in html
+    assert "第 1 / 2 页" in html
+    filtered = page(client, url, {"institution": "甲单位"})
+    assert "名录中共 1 位专家，其中 1 位是标注“示例”的虚构专家，仅用于演示。" in filtered
+
+
+def test_the_field_counts_stop_at_the_cap_and_leave_out_experts_not_public(client, monkeypatch):
+    """A field with more public experts than the cap says "超过"; one whose links reach past the
+    cap only through drafts and scheduled experts is counted exactly."""
+    monkeypatch.setattr(talent_views, "DIRECTORY_COUNT_CAP", 3)
+    many, exact = make_field(name="多"), make_field(name="恰好")
+    add_linked_experts(4, many)
+    add_linked_experts(3, exact, start=100)
+    add_linked_experts(2, exact, start=200, status="draft")
+    add_linked_experts(1, exact, start=300, published_at=timezone.now() + datetime.timedelta(days=1))
+    assert field_chips(page(client, reverse("talent:expert-list"))) == {"多": "超过 3", "恰好": "3"}
+
+
+def test_hidden_experts_are_exactly_the_experts_not_public():
+    """field_counts takes off the links of `hidden_experts`: the complement of published()."""
+    make_expert(name="公开")
+    make_expert(name="草稿", status="draft")
+    make_expert(name="定时", published_at=timezone.now() + datetime.timedelta(hours=1))
+    make_expert(name="草稿且定时", status="draft", published_at=timezone.now() + datetime.timedelta(hours=1))
+    public = set(Expert.objects.published().values_list("name", flat=True))
+    hidden = set(hidden_experts().values_list("name", flat=True))
+    assert public == {"公开"} and hidden == {"草稿", "定时", "草稿且定时"}
+
+
+def test_the_expert_list_keeps_its_queries_with_samples_drafts_and_many_fields(client):
+    """The directory with 示例 experts, drafts and fields whose counts pass the cap runs the same
+    queries as a small one."""
+    cars = make_field(name="汽车")
+    url = reverse("talent:expert-list")
+    add_linked_experts(3, cars)
+    page(client, url)
+    with CaptureQueriesContext(connection) as few:
+        small = page(client, url)
+    add_linked_experts(DIRECTORY_COUNT_CAP + 5, cars, start=1000, is_sample=True)
+    add_linked_experts(20, make_field(name="材料"), start=5000, status="draft")
+    with CaptureQueriesContext(connection) as many:
+        large = page(client, url)
+    assert len(many.captured_queries) == len(few.captured_queries)
+    assert f"名录中超过 {DIRECTORY_COUNT_CAP} 位专家" in large and "名录中共 3 位专家" in small
+    assert field_chips(large) == {"汽车": f"超过 {DIRECTORY_COUNT_CAP}"}
+    # The field choices and the field counts read the fields once.
+    fields_read = [q for q in many.captured_queries if q["sql"].startswith('SELECT "talent_expertfield"."id"')]
+    assert len(fields_read) == 1
+    assert set(options_of(large, "field")) == {"", *ExpertField.objects.values_list("slug", flat=True)}
+
+
+def test_the_institutions_are_ranked_among_the_first_experts_and_checked_against_all(client, monkeypatch):
+    """Ranked among the directory's first experts only; an institution named beyond them shows
+    when chosen; a real expert anywhere keeps an institution plain; an institution only a
+    scheduled expert names is never offered."""
+    monkeypatch.setattr(talent_filters, "INSTITUTIONS_RANKED_AMONG", 3)
+    for n in range(3):
+        make_expert(name=f"甲{n}", institution="靠前单位", ordering=0, is_sample=True)
+    make_expert(name="乙", institution="靠后单位", ordering=9)
+    make_expert(name="丙", institution="靠前单位", ordering=9)  # real, beyond the ranked ones
+    make_expert(name="丁", institution="定时单位", ordering=0, published_at=timezone.now() + datetime.timedelta(days=1))
+    assert institution_choices() == [("靠前单位", "靠前单位")]
+    assert institution_choices("靠后单位") == [("靠前单位", "靠前单位"), ("靠后单位", "靠后单位")]
+    assert institution_choices("定时单位") == [("靠前单位", "靠前单位")]
+    assert institution_choices("没有的单位") == [("靠前单位", "靠前单位")]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's query plan")
+def test_the_institution_ranking_reads_the_directory_index_alone():
+    """The first experts' institutions come from `talent_expert_directory` without a table row
+    (before it, every public expert's institution was grouped)."""
+    add_experts(5)
+    with CaptureQueriesContext(connection) as queries:
+        institution_choices()
+    ranking = queries.captured_queries[0]["sql"]
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + ranking)
+        plan = [row[3] for row in cursor.fetchall()]
+    assert any("COVERING INDEX talent_expert_directory" in step for step in plan), plan
+
+
+# --- the laureate years: one lookup a year ----------------------------------------------------------
+
+
+def test_the_laureate_years_leave_out_hidden_awards_cycles_and_laureates(client):
+    award, hidden_award = make_award(), make_award(status="draft")
+    category = make_category(award=award)
+    add_cycle_with_laureates(award, [category], 2019, 1)
+    add_cycle_with_laureates(hidden_award, [make_category(award=hidden_award)], 2020, 1)
+    later = make_cycle("announced", award=award, year=2021)
+    make_laureate(cycle=later, category=category, published_at=timezone.now() + datetime.timedelta(days=1))
+    empty = make_cycle("announced", award=award, year=2022)
+    make_laureate(cycle=empty, category=category, status="draft")
+    add_cycle_with_laureates(make_award(), [make_category()], 2023, 0)
+    assert laureate_years() == [2019]
+
+
+def test_the_laureate_years_keep_their_query_as_cycles_multiply(django_assert_num_queries):
+    award = make_award()
+    categories = [make_category(award=award)]
+    add_cycle_with_laureates(award, categories, 2020, 2)
+    with django_assert_num_queries(1):
+        assert laureate_years() == [2020]
+    for n in range(12):
+        other = make_award()
+        add_cycle_with_laureates(other, [make_category(award=other)], 2000 + n % 4, 1)
+    with django_assert_num_queries(1):
+        assert laureate_years() == [2020, 2003, 2002, 2001, 2000]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's query plan")
+def test_the_laureate_years_skip_through_the_cycles_year_index():
+    """One index lookup a year (the recursive step's MAX), never a walk of every public cycle."""
+    award = make_award()
+    add_cycle_with_laureates(award, [make_category(award=award)], 2020, 1)
+    with CaptureQueriesContext(connection) as queries:
+        laureate_years()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + queries.captured_queries[0]["sql"])
+        plan = [row[3] for row in cursor.fetchall()]
+    assert "SEARCH talent_awardcycle USING COVERING INDEX talent_cycle_status_year (status=? AND year<?)" in plan, plan
+    assert not any(step.startswith("SCAN talent_") for step in plan), plan
+
+
+# --- the award cards ------------------------------------------------------------------------------
+
+
+def test_the_award_list_keeps_its_queries_as_awards_multiply(client):
+    """The cards' kicker and badges are written in the loop (no include per card)."""
+    real = make_award(name="真实奖")
+    make_cycle("open", award=real, is_sample=True)
+    make_category(award=real, name="专业类")
+    url = reverse("talent:award-list")
+    page(client, url)
+    with CaptureQueriesContext(connection) as few:
+        small = page(client, url)
+    assert "正在接受提名" in small and 'class="sample-badge"' in small and "专业类" in small
+    for n in range(25):
+        award = make_award(is_sample=n % 2 == 0)
+        make_category(award=award)
+        make_cycle("upcoming", award=award)
+    with CaptureQueriesContext(connection) as many:
+        page(client, url)
+        page(client, url, {"status": "upcoming"})
+    assert len(many.captured_queries) == 2 * len(few.captured_queries)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's query plan")
+def test_a_field_page_walks_the_directory_and_asks_each_expert_link(client):
+    """`?field=` asks each expert's link in the (expert, field) index as the directory is walked
+    in its order, so the page stops at its last row: `pk IN (…)` first listed every expert of
+    the field (a LIST SUBQUERY)."""
+    cars = make_field(name="汽车")
+    add_linked_experts(3, cars)
+    with CaptureQueriesContext(connection) as queries:
+        html = page(client, reverse("talent:expert-list"), {"field": cars.slug})
+    assert "名录中共 3 位专家" in html
+    rows = next(q["sql"] for q in queries.captured_queries if q["sql"].startswith('SELECT "talent_expert"."id"'))
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + rows)
+        plan = " / ".join(row[3] for row in cursor.fetchall())
+    assert "talent_expert_directory" in plan and "LIST SUBQUERY" not in plan and "TEMP B-TREE" not in plan, plan
