@@ -142,7 +142,7 @@ def json_ld(context):
     return metadata.json_ld(nodes)
 
 
-# The shell's fragments every page repeats (the top navigation, the footer), rendered once per
+# The fragments every page repeats (the top navigation, the footer, the 示例 badge), rendered once per
 # process for each combination of everything they show: the key holds the language, the URL
 # prefix, the page marked current and, for the footer, the site settings' values themselves, so
 # an edit (in any process: the settings are read from the database on every request) changes
@@ -175,3 +175,14 @@ def site_footer(site):
     values = site.shell_key() if isinstance(site, SiteSettings) else None  # none on a bare error page
     key = ("footer", get_language(), get_script_prefix(), values)
     return _fragment(key, "includes/_site_footer.html", {"site": site})
+
+
+@register.simple_tag
+def sample_badge(sample=True):
+    """The 示例 badge (templates/includes/_sample_badge.html) when `sample` is true, else nothing:
+    `{% sample_badge row.is_sample %}`. The same for every row, so it is rendered once per
+    language and kept with the shell's fragments: a list badges each card without a template
+    include per card (which cost more than the rest of a small card)."""
+    if not sample:
+        return ""
+    return _fragment(("sample-badge", get_language(), get_script_prefix()), "includes/_sample_badge.html", {"sample": True})

@@ -54,3 +54,33 @@ def test_plain_select_writes_the_markup_of_django_select(value):
     assert PlainSelect(attrs=attrs, choices=choices).render("n", value) == forms.Select(attrs=attrs, choices=choices).render(
         "n", value
     )
+
+
+def test_the_sample_badge_tag_writes_the_badge_template_once_per_language():
+    """`{% sample_badge x %}` is includes/_sample_badge.html for a sample, nothing otherwise,
+    rendered once and kept (a list badges each card without an include per card)."""
+    from django.template import engines
+    from django.template.loader import render_to_string
+    from django.test.signals import template_rendered
+
+    from portal.templatetags import portal_tags
+
+    template = engines["django"].from_string(
+        "{% load portal_tags %}[{% sample_badge yes %}][{% sample_badge no %}][{% sample_badge %}]"
+    )
+    badge = render_to_string("includes/_sample_badge.html", {"sample": True})
+    assert "示例" in badge
+    assert template.render({"yes": True, "no": False}) == f"[{badge}][][{badge}]"
+    portal_tags._fragments.clear()
+    rendered = []
+
+    def record(sender, template, **kwargs):
+        rendered.append(template.name)
+
+    template_rendered.connect(record)
+    try:
+        template.render({"yes": True, "no": False})
+        template.render({"yes": True, "no": None})
+    finally:
+        template_rendered.disconnect(record)
+    assert rendered.count("includes/_sample_badge.html") == 1
