@@ -234,6 +234,10 @@ class CappedPaginator(Paginator):
     def capped(self) -> bool:
         return self.counted > self.cap
 
+
+class KeysFirstPaginator(CappedPaginator):
+    """A CappedPaginator reading a page in two steps (the laureate list)."""
+
     def page(self, number):
         """A page read in two steps: its rows' keys in the list's order, then those rows with
         their joins. The database sorts a whole year's laureates to find a page; carrying only
@@ -254,7 +258,8 @@ class CappedPaginator(Paginator):
 
 
 class LaureateListView(PublishedListView):
-    """Every published laureate, newest year first, paginated over the first CappedPaginator.cap.
+    """Every published laureate, newest year first, paginated over the first CappedPaginator.cap
+    (KeysFirstPaginator).
 
     The range on the cycle's year is always true (the cycle_year_plausible constraint): it lets
     the database walk public cycles newest first through their (status, year) index and stop
@@ -263,7 +268,7 @@ class LaureateListView(PublishedListView):
 
     model = Laureate
     filterset_class = LaureateFilter
-    paginator_class = CappedPaginator
+    paginator_class = KeysFirstPaginator
     download_resource = "talent/laureates"
     select_related = ("cycle__award", "category", "photo")
     # Long texts of the joined rows that no card shows: the database would carry them through
@@ -548,9 +553,6 @@ class DirectoryPaginator(CappedPaginator):
         """The 示例 experts among those counted: exact unless `capped` (the count's rows are
         not the first in the directory's order then; the page only says there are some)."""
         return self.counts["samples"]
-
-    def page(self, number):
-        return Paginator.page(self, number)
 
 
 class ExpertListView(PublishedListView):
