@@ -41,6 +41,7 @@ from tests.innovation.factories_innovation import (
     make_qualification,
     make_tech_field,
 )
+from tests.pages import page, select_of
 from tests.sitemap_helpers import sitemap_text
 from tests.test_samples import BANNER, NOINDEX, main_html
 
@@ -49,21 +50,9 @@ pytestmark = pytest.mark.django_db
 BADGE = 'class="sample-badge"'
 
 
-def page(client, url, params=None) -> str:
-    response = client.get(url, params or {})
-    assert response.status_code == 200
-    return response.content.decode()
-
-
 def badged(html: str, name: str) -> bool:
     """Whether `name` is directly followed by a badge (closing tags and spaces between)."""
     return bool(re.search(re.escape(name) + r'(?:\s*</[a-z0-9]+>)*\s*<span class="sample-badge"', html))
-
-
-def select_of(html: str, name: str) -> str:
-    select = re.search(rf'<select name="{name}".*?</select>', html, re.S)
-    assert select, f"no select {name}"
-    return select.group(0)
 
 
 def options_of(html: str, name: str) -> list[str]:

@@ -3,7 +3,6 @@ index (no Python date function per row, no sort of every milestone), the indicat
 its rankings and dataset from the rows it already has, the park page caps its other parks, and
 every list runs the same queries with few rows and with many."""
 
-import re
 from datetime import date
 
 import pytest
@@ -18,23 +17,12 @@ from portal.dates import DatePrecision
 from portal.models import SiteSettings
 from portal.publishing import Status
 from tests.factories import make_honour, make_indicator, make_metric, make_milestone, make_park
+from tests.pages import options_of, page
 from tests.parks.factories_parks import make_area, make_industry
 
 pytestmark = pytest.mark.django_db
 
 sqlite_only = pytest.mark.skipif(connection.vendor != "sqlite", reason="reads SQLite's query plan")
-
-
-def page(client, url, params=None) -> str:
-    response = client.get(url, params or {})
-    assert response.status_code == 200
-    return response.content.decode()
-
-
-def options_of(html: str, name: str) -> list[str]:
-    select = re.search(rf'<select name="{name}".*?</select>', html, re.S)
-    assert select, f"no select {name}"
-    return re.findall(r'<option value="([^"]*)"', select.group(0))
 
 
 def add_milestones(park, count: int, start: int = 0) -> None:

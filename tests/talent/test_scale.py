@@ -25,27 +25,14 @@ from talent.views import (
     LaureateListView,
     hidden_experts,
 )
+from tests.pages import options_of, page, select_of
 from tests.talent.factories_talent import make_award, make_category, make_cycle, make_expert, make_field, make_laureate
 
 pytestmark = pytest.mark.django_db
 
 
-def page(client, url, params=None) -> str:
-    response = client.get(url, params or {})
-    assert response.status_code == 200
-    return response.content.decode()
-
-
-def options_of(html: str, name: str) -> list[str]:
-    """The option values of the <select name=…> on the page."""
-    select = re.search(rf'<select name="{name}".*?</select>', html, re.S)
-    assert select, f"no select {name}"
-    return re.findall(r'<option value="([^"]*)"', select.group(0))
-
-
 def selected_of(html: str, name: str) -> list[str]:
-    select = re.search(rf'<select name="{name}".*?</select>', html, re.S).group(0)
-    return re.findall(r'<option value="([^"]*)"[^>]*selected', select)
+    return re.findall(r'<option value="([^"]*)"[^>]*selected', select_of(html, name))
 
 
 def add_experts(count: int, start: int = 0) -> None:
