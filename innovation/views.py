@@ -2,12 +2,12 @@
 portal's generic views) and prefetch only published related rows, so every page runs a fixed
 number of queries however many rows, partners or photos it shows."""
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.views.generic import TemplateView
 
 from portal import metadata
 from portal.dates import iso_precise_date
-from portal.generic import PageMetadataMixin, PublishedDetailView, PublishedListView, public_rows
+from portal.generic import PageMetadataMixin, PublishedDetailView, PublishedListView, public_linked, public_rows
 
 from .filters import AchievementFilter, CooperationFilter, EnterpriseFilter, EventFilter, PartnerFilter, PlatformFilter
 from .models import (
@@ -64,15 +64,7 @@ def first_linked(lookup: str, model, count: int, fields: tuple[str, ...]) -> Pre
     first ones, because the order (`ordering`, `id`) is the linked model's, not the link table's;
     `pk IN (a row's first links) OR …` per row, tried, sorted the same links and cost four times
     the CPU to build and compile (20 subqueries for a page of partners)."""
-    public = model.objects.filter(Exists(model.objects.published().filter(pk=OuterRef("pk")))).only(*fields)
-    return Prefetch(lookup, queryset=public[: count + 1], to_attr=f"first_{lookup}")
-
-
-def public_links(model, lookup: str, fields: tuple[str, ...]) -> Prefetch:
-    """`public_rows(model, lookup)` reading only `fields` of the linked rows: what a card shows of
-    them (a link: name and slug). Every template showing the prefetched rows must read no other
-    field, or each row would cost a query (the list pages' query counts are tested)."""
-    return Prefetch(lookup, queryset=public_rows(model, lookup).queryset.only(*fields))
+    return Prefetch(lookup, queryset=public_linked(model, fields)[: count + 1], to_attr=f"first_{lookup}")
 
 
 def trim_linked(rows, lookup: str, count: int) -> None:
@@ -129,7 +121,7 @@ class InnovationHomeView(PageMetadataMixin, TemplateView):
         context["platforms"] = list(platforms[:HOME_PLATFORM_COUNT])
         context["events"] = Event.objects.published()[:5]
         context["achievements"] = list(Achievement.objects.published().select_related("enterprise")[:3])
-        partners = public_links(Cooperation, "partners", COOPERATION_PARTNER_FIELDS)
+        partners = public_rows(Cooperation, "partners", only=COOPERATION_PARTNER_FIELDS)
         cooperations = Cooperation.objects.published().prefetch_related(partners)
         context["cooperations"] = cooperations[:HOME_COOPERATION_COUNT]
         # A 示例 row among those shown: the sample banner and noindex (base.html).
@@ -146,7 +138,7 @@ class PlatformListView(PublishedListView):
     download_resource = "innovation/platforms"
 
     def get_queryset(self):
-        return super().get_queryset().prefetch_related(public_links(Platform, "partners", ("name", "slug")))
+        return super().get_queryset().prefetch_related(public_rows(Platform, "partners", only=("name", "slug")))
 
 
 class PlatformDetailView(PublishedDetailView):
@@ -210,7 +202,7 @@ class EnterpriseListView(PublishedListView):
     download_resource = "innovation/enterprises"
 
     def get_queryset(self):
-        return super().get_queryset().prefetch_related(public_links(Enterprise, "incubated_at", ("name", "slug")))
+        return super().get_queryset().prefetch_related(public_rows(Enterprise, "incubated_at", only=("name", "slug")))
 
 
 class EnterpriseDetailView(PublishedDetailView):
@@ -259,4 +251,4 @@ class CooperationListView(PublishedListView):
     prefetch_related = ("tech_fields",)
 
     def get_queryset(self):
-        return super().get_queryset().prefetch_related(public_links(Cooperation, "partners", COOPERATION_PARTNER_FIELDS))
+        return super().get_queryset().prefetch_related(public_rows(Cooperation, "partners", only=COOPERATION_PARTNER_FIELDS))
