@@ -128,7 +128,8 @@ class PublishedListView(PageMetadataMixin, RelatedRowsMixin, FilterView):
         page = paginator.get_page(requested)
         if requested not in (None, "", str(page.number)):
             message = _("没有第 %(requested)s 页，已显示第 %(number)d 页。")
-            messages.info(self.request, message % {"requested": requested[:20], "number": page.number})
+            shown = "".join(char for char in requested[:20] if char.isprintable())  # never a NUL byte in the page
+            messages.info(self.request, message % {"requested": shown, "number": page.number})
         return paginator, page, page.object_list, page.has_other_pages()
 
     def get_filterset(self, filterset_class):
@@ -138,6 +139,11 @@ class PublishedListView(PageMetadataMixin, RelatedRowsMixin, FilterView):
                 # The same markup without a template include per option (portal.filters.PlainSelect);
                 # the widget keeps its state (choices, attributes), only its rendering changes.
                 field.widget.__class__ = PlainSelect
+            if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+                # Django's message for a refused choice repeats the value as sent (a NUL byte, a
+                # 300-character name) into the page; say it as a ModelChoiceField does, without it.
+                refused = forms.ModelChoiceField.default_error_messages["invalid_choice"]
+                field.error_messages = {**field.error_messages, "invalid_choice": refused}
         return filterset
 
     def get(self, request, *args, **kwargs):

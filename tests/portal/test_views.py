@@ -155,3 +155,19 @@ def test_staff_see_a_link_to_edit_the_page_they_read(client, staff_client):
     assert edit_url in staff_client.get(article.get_absolute_url()).content.decode()
     assert edit_url not in client.get(article.get_absolute_url()).content.decode()
     assert reverse("admin:portal_photo_changelist") in staff_client.get(reverse("portal:photo-list")).content.decode()
+
+
+@pytest.mark.parametrize("value", ["\x00", "长" * 300, "<b>nonsense</b>"])
+def test_a_refused_choice_is_explained_without_repeating_it(client, value):
+    """A choice the list does not have is refused with the message a missing row gets: the value
+    as sent (a NUL byte, a 300-character string) never lands in the page."""
+    make_photo()
+    content = client.get(reverse("portal:photo-list"), {"section": value}).content.decode()
+    assert "筛选条件有误" in content and "该选择不在可用的选项中" in content
+    assert "\x00" not in content and "长" * 50 not in content and "nonsense</b> 不在" not in content
+
+
+def test_a_page_number_with_control_characters_is_not_repeated(client):
+    make_photo()
+    content = client.get(reverse("portal:photo-list"), {"page": "\x00\x01x"}).content.decode()
+    assert "没有第 x 页，已显示第 1 页。" in content and "\x00" not in content
